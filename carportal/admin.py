@@ -1,0 +1,85 @@
+from django.contrib import admin, messages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from carportal.models import Country, Organisation, Publishable, Topic
+
+
+class PortalAdmin(admin.ModelAdmin):
+    # Editors paste bare domains; assume https, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class PublishableAdmin(PortalAdmin):
+    """Draft/publish for everything the public sees: list actions and two save buttons.
+
+    The change form offers "Save as draft" and "Save and publish" (see
+    templates/admin/publishable_change_form.html); the status field itself stays editable.
+    """
+
+    change_form_template = "admin/publishable_change_form.html"
+    actions = ["publish", "unpublish"]
+    save_on_top = True
+
+    def save_model(self, request, obj, form, change):
+        if "_publish" in request.POST:
+            obj.status = Publishable.Status.PUBLISHED
+        elif "_save_draft" in request.POST:
+            obj.status = Publishable.Status.DRAFT
+        super().save_model(request, obj, form, change)
+
+    def _set_status(self, request, queryset, status):
+        count = queryset.exclude(status=status).update(status=status)
+        label = Publishable.Status(status).label.lower()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d item is now %(status)s.", "%(count)d items are now %(status)s.", count
+            )
+            % {"count": count, "status": label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publish selected items"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Publishable.Status.PUBLISHED)
+
+    @admin.action(description=_("Unpublish selected items (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Publishable.Status.DRAFT)
+
+
+class ReferenceDataAdmin(PortalAdmin):
+    """Reference rows are retired (is_active), not deleted: records keep pointing at them."""
+
+    list_filter = ["is_active"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Country)
+class CountryAdmin(ReferenceDataAdmin):
+    list_display = ["name", "code", "membership", "is_active"]
+    list_filter = ["membership", "is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Topic)
+class TopicAdmin(ReferenceDataAdmin):
+    list_display = ["name", "slug", "is_priority", "position", "is_active"]
+    list_editable = ["position"]
+    list_filter = ["is_priority", "is_active"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ReferenceDataAdmin):
+    list_display = ["name", "short_name", "kind", "country", "is_active"]
+    list_filter = ["kind", "country", "is_active"]
+    list_select_related = ["country"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["country"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,274 @@
+import calendar
+
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NaturalKeyQuerySet(models.QuerySet):
+    """Lets fixtures refer to rows by slug or code instead of by primary key."""
+
+    def get_by_natural_key(self, key):
+        return self.get(**{self.model.natural_key_field: key})
+
+
+class NaturalKeyModel(models.Model):
+    natural_key_field = "slug"
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (getattr(self, self.natural_key_field),)
+
+
+class PublishableQuerySet(NaturalKeyQuerySet):
+    def published(self):
+        return self.filter(status=Publishable.Status.PUBLISHED)
+
+
+class Publishable(NaturalKeyModel):
+    """What the public sees: a draft is visible only to staff in the admin."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_("Drafts are visible to staff only; published items appear on the public site."),
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class Language(models.TextChoices):
+    """Languages of documents and editions, by ISO 639-1 code (used in public filter links)."""
+
+    EN = "en", _("English")
+    DA = "da", _("Danish")
+    DE = "de", _("German")
+    ET = "et", _("Estonian")
+    FI = "fi", _("Finnish")
+    IS = "is", _("Icelandic")
+    LT = "lt", _("Lithuanian")
+    LV = "lv", _("Latvian")
+    NO = "no", _("Norwegian")
+    PL = "pl", _("Polish")
+    RU = "ru", _("Russian")
+    SV = "sv", _("Swedish")
+    UK = "uk", _("Ukrainian")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a stored date is known: the sources often give only a year or a month."""
+
+    DAY = "day", _("Exact day")
+    MONTH = "month", _("Month only")
+    YEAR = "year", _("Year only")
+
+
+class ReferenceQuerySet(NaturalKeyQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class ReferenceData(NaturalKeyModel):
+    """Shared lists that other records point at. Retired with is_active, never deleted."""
+
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "Untick to retire this entry: existing records keep it, new ones cannot pick it."
+        ),
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Country(ReferenceData):
+    natural_key_field = "code"
+
+    class Membership(models.TextChoices):
+        MEMBER = "member", _("CBSS member state")
+        EUROPEAN_UNION = "eu", _("European Union (seat held by the European Commission)")
+        FORMER_MEMBER = "former", _("Former CBSS member")
+        NON_MEMBER = "non_member", _("Not a CBSS member")
+
+    code = models.CharField(
+        _("code"),
+        max_length=2,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[a-z]{2}$", _("Use the two-letter ISO 3166 code in lower case."))
+        ],
+        help_text=_(
+            'ISO 3166-1 alpha-2 code in lower case ("eu" for the European Union). '
+            "Used in public filter links, so do not change it once in use."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    membership = models.CharField(
+        _("CBSS membership"),
+        max_length=10,
+        choices=Membership.choices,
+        default=Membership.NON_MEMBER,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[a-z][a-z]$"),
+                name="country_code_lower_case_alpha2",
+                violation_error_message=_("Use the two-letter ISO 3166 code in lower case."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Topic(ReferenceData):
+    slug = models.SlugField(
+        _("slug"), unique=True, help_text=_("Used in public filter links: ?topic=<slug>.")
+    )
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_priority = models.BooleanField(
+        _("mandate priority"),
+        default=False,
+        help_text=_("One of the priority areas of the Expert Group's mandate."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(ReferenceData):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry")
+        AGENCY = "agency", _("Public agency or service")
+        OMBUDSPERSON = "ombudsperson", _("Ombudsperson")
+        NGO = "ngo", _("Non-governmental organisation")
+        INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body")
+        FUNDER = "funder", _("Funder or funding programme")
+        RESEARCH = "research", _("Research or academia")
+        OTHER = "other", _("Other")
+
+    slug = models.SlugField(
+        _("slug"), unique=True, help_text=_("Used in public filter links: ?funder=<slug>.")
+    )
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    short_name = models.CharField(
+        _("short name"), max_length=50, blank=True, help_text=_('Acronym, e.g. "TF-THB".')
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("country"),
+        help_text=_("Leave empty for international bodies."),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+def period_check(start_field, end_field, name):
+    """A named constraint that a period does not end before it starts."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{end_field}__isnull": True})
+        | models.Q(**{f"{start_field}__isnull": True})
+        | models.Q(**{f"{end_field}__gte": models.F(start_field)}),
+        name=name,
+        violation_error_message=_("The end date must not be before the start date."),
+    )
+
+
+def normalise_period(start, start_precision, end, end_precision):
+    """Widen partial dates to the whole period they stand for (a year-only end is 31 December).
+
+    Filters and the derived project status then compare plain dates, whatever the precision.
+    """
+    if start and start_precision == DatePrecision.YEAR:
+        start = start.replace(month=1, day=1)
+    elif start and start_precision == DatePrecision.MONTH:
+        start = start.replace(day=1)
+    if end and end_precision == DatePrecision.YEAR:
+        end = end.replace(month=12, day=31)
+    elif end and end_precision == DatePrecision.MONTH:
+        end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
+    return start, end
+
+
+DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "ppt", "pptx", "odp", "xls", "xlsx", "epub"]
+
+
+def attachment_upload_to(instance, filename):
+    return f"{instance._meta.app_label}/{timezone.now():%Y}/{filename}"
+
+
+class Attachment(models.Model):
+    """A downloadable file in one language: a meeting document or a publication's edition."""
+
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.EN
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=attachment_upload_to,
+        max_length=255,
+        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
+        help_text=_("Downloadable by everyone once its page is published."),
+    )
+    file_size = models.PositiveBigIntegerField(_("file size in bytes"), editable=False, default=0)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        # Stored for lists that show sizes without touching the storage for every row.
+        if self.file:
+            self.file_size = self.file.size
+
+    @property
+    def file_format(self):
+        return self.file.name.rsplit(".", 1)[-1].upper() if self.file else ""

@@ -1,0 +1,13 @@
+"""Settings for the test suite; services come from the same variables as elsewhere."""
+
+from carportal.settings.base import *  # noqa: F403
+
+SECRET_KEY = "tests-only-not-secret"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # Tests render templates without running collectstatic first.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from carportal import views
+from carportal.sitemaps import sitemaps
+
+admin.site.site_header = _("CAR Portal administration")
+admin.site.site_title = _("CAR Portal")
+admin.site.index_title = _("Content and network")
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("", include("meetings.urls")),
+    path("", include("projects.urls")),
+    path("", include("publications.urls")),
+    path("", include("network.urls")),
+    path("health/", views.health, name="health"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,78 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from carportal.admin import PublishableAdmin
+from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
+
+
+@admin.register(Presidency)
+class PresidencyAdmin(PublishableAdmin):
+    list_display = ["name", "country", "start_date", "end_date", "status"]
+    list_filter = ["status", "country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "summary", "priorities"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["country", "projects"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class MeetingSessionInline(admin.StackedInline):
+    model = MeetingSession
+    extra = 0
+    show_change_link = True
+    fields = [("title", "kind"), ("date", "start_time", "end_time"), "description", "position"]
+    verbose_name_plural = _("Programme (open a session to add its speakers and presentations)")
+
+
+class MeetingDocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    extra = 0
+    fields = ["title", "kind", "language", "file", "position"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(PublishableAdmin):
+    list_display = ["title", "kind", "start_date", "city", "country", "presidency", "status"]
+    list_filter = ["status", "kind", "country", "presidency", "topics"]
+    list_select_related = ["country", "presidency"]
+    search_fields = ["title", "summary", "description", "city"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = [
+        "country",
+        "presidency",
+        "organisers",
+        "co_organisers",
+        "projects",
+        "topics",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [MeetingSessionInline, MeetingDocumentInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status"]}),
+        (
+            _("When and where"),
+            {"fields": [("start_date", "end_date"), ("city", "country"), "presidency"]},
+        ),
+        (_("Content"), {"fields": ["summary", "description", "participants"]}),
+        (_("Links"), {"fields": ["organisers", "co_organisers", "projects", "topics"]}),
+    ]
+
+
+class PresentationInline(admin.TabularInline):
+    model = Presentation
+    extra = 1
+    autocomplete_fields = ["organisation"]
+    fields = ["title", "speaker", "speaker_role", "organisation", "position"]
+
+
+@admin.register(MeetingSession)
+class MeetingSessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "kind", "date", "start_time"]
+    list_filter = ["kind"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+    inlines = [PresentationInline]
+
+    def view_on_site(self, obj):
+        return obj.meeting.get_absolute_url()

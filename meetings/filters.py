@@ -1,0 +1,27 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from carportal.filters import SlugChoiceFilter, YearFilter, country_filter, topic_filter
+from meetings.models import Meeting, Presidency
+
+
+class MeetingFilter(django_filters.FilterSet):
+    WHEN_CHOICES = [("upcoming", _("Upcoming")), ("past", _("Past"))]
+
+    when = django_filters.ChoiceFilter(
+        label=_("When"), choices=WHEN_CHOICES, method="filter_when", empty_label=_("Any time")
+    )
+    year = YearFilter(field_name="start_date")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("Any")
+    )
+    country = country_filter()
+    presidency = SlugChoiceFilter(label=_("Presidency"), queryset=Presidency.objects.published())
+    topic = topic_filter()
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_when(self, queryset, name, value):
+        return queryset.upcoming() if value == "upcoming" else queryset.past()

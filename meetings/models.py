@@ -1,0 +1,333 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carportal.models import (
+    Attachment,
+    Country,
+    DatePrecision,
+    Organisation,
+    Publishable,
+    PublishableQuerySet,
+    Topic,
+    period_check,
+)
+from projects.models import Project
+
+
+class PresidencyQuerySet(PublishableQuerySet):
+    def current_or_latest(self, today=None):
+        """The presidency running today, else the most recent one that has started."""
+        today = today or timezone.localdate()
+        return (
+            self.filter(start_date__lte=today)
+            .select_related("country")
+            .order_by("-start_date")
+            .first()
+        )
+
+    def overlapping(self, start, end):
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+
+class Presidency(Publishable):
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        help_text=_("The last part of the public address: /presidencies/<slug>/."),
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=150,
+        help_text=_('As it is said, e.g. "Finnish Presidency 2023-2024".'),
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="presidencies", verbose_name=_("country")
+    )
+    start_date = models.DateField(_("start date"), help_text=_("Usually 1 July."))
+    end_date = models.DateField(_("end date"), help_text=_("Usually 30 June of the next year."))
+    summary = models.TextField(_("summary"), help_text=_("Shown in lists and on the home page."))
+    priorities = models.TextField(
+        _("priorities"), blank=True, help_text=_("One priority per line.")
+    )
+    cross_cutting_themes = models.TextField(
+        _("cross-cutting themes"), blank=True, help_text=_("One theme per line.")
+    )
+    projects = models.ManyToManyField(
+        Project,
+        blank=True,
+        related_name="presidencies",
+        verbose_name=_("projects during the presidency"),
+        help_text=_(
+            "Projects the presidency reported as running whose dates are not recorded; "
+            "projects with dates inside the presidency's year are listed anyway."
+        ),
+    )
+
+    objects = PresidencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("presidency")
+        verbose_name_plural = _("presidencies")
+        constraints = [period_check("start_date", "end_date", "presidency_ends_after_start")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:presidency_detail", kwargs={"slug": self.slug})
+
+    @property
+    def priority_list(self):
+        return [line.strip() for line in self.priorities.splitlines() if line.strip()]
+
+    @property
+    def theme_list(self):
+        return [line.strip() for line in self.cross_cutting_themes.splitlines() if line.strip()]
+
+    def is_current(self, today=None):
+        today = today or timezone.localdate()
+        return self.start_date <= today <= self.end_date
+
+    def running_projects(self):
+        """Published projects running during the presidency, by dates or as staff recorded."""
+        by_dates = Project.objects.running_between(self.start_date, self.end_date)
+        return (
+            Project.objects.published()
+            .filter(models.Q(pk__in=by_dates.values("pk")) | models.Q(presidencies=self))
+            .distinct()
+            .for_list()
+        )
+
+    def clean(self):
+        # PostgreSQL also refuses overlaps with an exclusion constraint (see migrations);
+        # this check gives editors the same rule as a readable message on every database.
+        if self.start_date and self.end_date:
+            clash = (
+                Presidency.objects.overlapping(self.start_date, self.end_date)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if clash:
+                raise ValidationError(
+                    _(
+                        "These dates overlap the %(other)s (%(start)s to %(end)s): "
+                        "two presidencies cannot run at the same time."
+                    ),
+                    code="presidency_overlap",
+                    params={"other": clash.name, "start": clash.start_date, "end": clash.end_date},
+                )
+
+
+class MeetingQuerySet(PublishableQuerySet):
+    def with_last_day(self):
+        return self.annotate(last_day=Coalesce("end_date", "start_date"))
+
+    def upcoming(self, today=None):
+        today = today or timezone.localdate()
+        return self.with_last_day().filter(last_day__gte=today).order_by("start_date")
+
+    def past(self, today=None):
+        today = today or timezone.localdate()
+        return self.with_last_day().filter(last_day__lt=today).order_by("-start_date")
+
+    def for_list(self):
+        return self.select_related("country", "presidency")
+
+
+class Meeting(Publishable):
+    class Kind(models.TextChoices):
+        EXPERT_GROUP_MEETING = "expert_group_meeting", _("Expert group meeting")
+        JOINT_WORKSHOP = "joint_workshop", _("Joint workshop")
+        CONFERENCE = "conference", _("Conference")
+        SEMINAR = "seminar", _("Seminar or workshop")
+        TRAINING = "training", _("Training")
+        WEBINAR = "webinar", _("Webinar")
+
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        help_text=_("The last part of the public address: /meetings/<slug>/."),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    start_date = models.DateField(
+        _("start date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty while the date is not known; with a month or year precision, "
+            "any day in it."
+        ),
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Leave empty for a one-day meeting.")
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True, help_text=_("Empty if online."))
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("country"),
+    )
+    presidency = models.ForeignKey(
+        Presidency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("presidency"),
+    )
+    organisers = models.ManyToManyField(
+        Organisation, blank=True, related_name="organised_meetings", verbose_name=_("organisers")
+    )
+    co_organisers = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="co_organised_meetings",
+        verbose_name=_("co-organisers"),
+    )
+    projects = models.ManyToManyField(
+        Project,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("projects"),
+        help_text=_("Projects under which the meeting was held."),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="meetings", verbose_name=_("topics")
+    )
+    summary = models.TextField(_("summary"), help_text=_("Shown in lists and on the home page."))
+    description = models.TextField(_("description"), blank=True)
+    participants = models.PositiveIntegerField(
+        _("participants"),
+        null=True,
+        blank=True,
+        help_text=_("Approximate number of participants, once known."),
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("start_date").desc(nulls_last=True), "title"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [period_check("start_date", "end_date", "meeting_ends_after_start")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", kwargs={"slug": self.slug})
+
+    @property
+    def place(self):
+        return ", ".join(str(part) for part in (self.city, self.country) if part)
+
+
+class MeetingSession(models.Model):
+    class Kind(models.TextChoices):
+        SESSION = "session", _("Session")
+        PARALLEL_WORKSHOP = "parallel_workshop", _("Parallel workshop")
+        PANEL = "panel", _("Panel discussion")
+        KEYNOTE = "keynote", _("Keynote")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SESSION)
+    date = models.DateField(_("date"), null=True, blank=True)
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in the programme.")
+    )
+
+    class Meta:
+        ordering = ["meeting", "position", "date", "start_time", "pk"]
+        verbose_name = _("programme session")
+        verbose_name_plural = _("programme")
+        constraints = [period_check("start_time", "end_time", "session_ends_after_start")]
+
+    def __str__(self):
+        return self.title
+
+
+class Presentation(models.Model):
+    session = models.ForeignKey(
+        MeetingSession, on_delete=models.CASCADE, related_name="presentations"
+    )
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    speaker = models.CharField(
+        _("speaker"),
+        max_length=150,
+        blank=True,
+        help_text=_("Shown publicly: speakers appear as announced in the programme."),
+    )
+    speaker_role = models.CharField(
+        _("speaker's role"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            'Function as announced, e.g. "UN Special Rapporteur on trafficking in persons".'
+        ),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="presentations",
+        verbose_name=_("organisation"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["session", "position", "pk"]
+        verbose_name = _("presentation")
+        verbose_name_plural = _("speakers and presentations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(title="") | ~models.Q(speaker="") | ~models.Q(speaker_role=""),
+                name="presentation_has_title_or_speaker",
+                violation_error_message=_("Give a title, a speaker or the speaker's role."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.speaker or self.speaker_role
+
+
+class MeetingDocument(Attachment):
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", _("Agenda")
+        PROGRAMME = "programme", _("Programme")
+        MINUTES = "minutes", _("Minutes")
+        PRESENTATION = "presentation", _("Presentation")
+        REPORT = "report", _("Report")
+        OTHER = "other", _("Other")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("presidencies/", views.PresidencyListView.as_view(), name="presidency_list"),
+    path(
+        "presidencies/<slug:slug>/",
+        views.PresidencyDetailView.as_view(),
+        name="presidency_detail",
+    ),
+    path("meetings/", views.MeetingListView.as_view(), name="list"),
+    path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="detail"),
+    path(
+        "meetings/<slug:slug>/documents/<int:pk>/",
+        views.meeting_document,
+        name="document",
+    ),
+]

@@ -1,0 +1,83 @@
+from django.db.models import Count, F, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from carportal.models import Publishable
+from carportal.views import PublicListView, attachment_response
+from meetings.filters import MeetingFilter
+from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
+from projects.models import Project
+
+PUBLISHED = Publishable.Status.PUBLISHED
+
+
+class PresidencyListView(ListView):
+    template_name = "meetings/presidency_list.html"
+    context_object_name = "presidencies"
+
+    def get_queryset(self):
+        return (
+            Presidency.objects.published()
+            .select_related("country")
+            .annotate(meeting_count=Count("meetings", filter=Q(meetings__status=PUBLISHED)))
+        )
+
+
+class PresidencyDetailView(DetailView):
+    template_name = "meetings/presidency_detail.html"
+    context_object_name = "presidency"
+
+    def get_queryset(self):
+        return Presidency.objects.published().select_related("country")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            meetings=self.object.meetings.published()
+            .for_list()
+            .order_by(F("start_date").asc(nulls_last=True)),
+            projects=self.object.running_projects(),
+            **kwargs,
+        )
+
+
+class MeetingListView(PublicListView):
+    filterset_class = MeetingFilter
+    template_name = "meetings/meeting_list.html"
+    context_object_name = "meetings"
+
+    def get_queryset(self):
+        return Meeting.objects.published().for_list()
+
+
+class MeetingDetailView(DetailView):
+    template_name = "meetings/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_queryset(self):
+        return (
+            Meeting.objects.published()
+            .select_related("country", "presidency")
+            .prefetch_related(
+                "organisers",
+                "co_organisers",
+                "topics",
+                "documents",
+                Prefetch("projects", queryset=Project.objects.published()),
+                Prefetch(
+                    "sessions",
+                    queryset=MeetingSession.objects.prefetch_related(
+                        Prefetch(
+                            "presentations",
+                            queryset=Presentation.objects.select_related("organisation"),
+                        )
+                    ),
+                ),
+            )
+        )
+
+
+def meeting_document(request, slug, pk):
+    document = get_object_or_404(
+        MeetingDocument, pk=pk, meeting__slug=slug, meeting__status=PUBLISHED
+    )
+    return attachment_response(document)

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from carportal.admin import PublishableAdmin
+from projects.models import Project, ProjectFunding, ProjectPartner
+
+
+class ProjectPartnerInline(admin.TabularInline):
+    model = ProjectPartner
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class ProjectFundingInline(admin.TabularInline):
+    model = ProjectFunding
+    extra = 0
+    autocomplete_fields = ["funder"]
+
+
+@admin.register(Project)
+class ProjectAdmin(PublishableAdmin):
+    list_display = ["display_title", "start_date", "end_date", "status"]
+    list_filter = ["status", "topics", "countries"]
+    search_fields = ["title", "acronym", "summary", "description"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["parent", "topics", "countries"]
+    prepopulated_fields = {"slug": ["acronym", "title"]}
+    inlines = [ProjectPartnerInline, ProjectFundingInline]
+    fieldsets = [
+        (None, {"fields": ["title", "acronym", "slug", "status", "parent"]}),
+        (
+            _("Period"),
+            {"fields": [("start_date", "start_precision"), ("end_date", "end_precision")]},
+        ),
+        (_("Content"), {"fields": ["summary", "description", "outcomes", "website"]}),
+        (_("Contact"), {"fields": ["contact_role", "contact_email"]}),
+        (_("Links"), {"fields": ["topics", "countries"]}),
+    ]

@@ -1,0 +1,228 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carportal.models import (
+    Country,
+    DatePrecision,
+    Organisation,
+    Publishable,
+    PublishableQuerySet,
+    Topic,
+    normalise_period,
+    period_check,
+)
+
+
+class ProjectQuerySet(PublishableQuerySet):
+    def with_period_status(self, today=None):
+        """Annotate `period_status`, derived from the dates: planned, ongoing or concluded.
+
+        "Ongoing" needs both ends known: a project that started years ago with no recorded
+        end may long be over, so it gets no status and matches none of the three.
+        """
+        today = today or timezone.localdate()
+        return self.annotate(
+            period_status=models.Case(
+                models.When(end_date__lt=today, then=models.Value(Project.PeriodStatus.CONCLUDED)),
+                models.When(start_date__gt=today, then=models.Value(Project.PeriodStatus.PLANNED)),
+                models.When(
+                    start_date__isnull=False,
+                    end_date__isnull=False,
+                    then=models.Value(Project.PeriodStatus.ONGOING),
+                ),
+                default=models.Value(""),
+                output_field=models.CharField(),
+            )
+        )
+
+    def ongoing(self):
+        return self.with_period_status().filter(period_status=Project.PeriodStatus.ONGOING)
+
+    def for_list(self):
+        return self.with_period_status().prefetch_related(
+            models.Prefetch(
+                "partnerships",
+                queryset=ProjectPartner.objects.filter(
+                    role=ProjectPartner.Role.LEAD
+                ).select_related("organisation"),
+                to_attr="lead_partnerships",
+            ),
+            "topics",
+        )
+
+    def running_between(self, start, end):
+        """Projects whose recorded period overlaps [start, end]."""
+        return self.filter(start_date__lte=end, end_date__gte=start)
+
+
+class Project(Publishable):
+    class PeriodStatus(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        CONCLUDED = "concluded", _("Concluded")
+
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        help_text=_("The last part of the public address: /projects/<slug>/."),
+    )
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    title = models.CharField(_("title"), max_length=255)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="phases",
+        verbose_name=_("phase of"),
+        help_text=_("For a follow-up phase: the project it continues."),
+    )
+    summary = models.TextField(
+        _("summary"), help_text=_("One or two sentences, shown in lists and on the home page.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    outcomes = models.TextField(
+        _("outcomes"), blank=True, help_text=_("What the project produced, one item per line.")
+    )
+    start_date = models.DateField(
+        _("start date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if unknown. With a year-only precision, any day of the year."),
+    )
+    start_precision = models.CharField(
+        _("start date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("end date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    partners = models.ManyToManyField(
+        Organisation, through="ProjectPartner", related_name="projects", blank=True
+    )
+    funders = models.ManyToManyField(
+        Organisation, through="ProjectFunding", related_name="funded_projects", blank=True
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="projects", verbose_name=_("topics")
+    )
+    countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("countries"),
+        help_text=_("Countries where the project works or whose bodies take part."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    contact_role = models.CharField(
+        _("contact (role)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            'Shown publicly. A role, such as "Head of the Children at Risk Unit", '
+            "never a person's private details."
+        ),
+    )
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Shown publicly. A functional mailbox only, never a personal address."),
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("start_date").desc(nulls_last=True), "title"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [period_check("start_date", "end_date", "project_ends_after_start")]
+
+    def __str__(self):
+        return self.display_title
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_title(self):
+        if self.acronym and self.acronym.casefold() not in self.title.casefold():
+            return f"{self.acronym}: {self.title}"
+        return self.title
+
+    @property
+    def outcome_list(self):
+        return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
+
+    def clean(self):
+        self.start_date, self.end_date = normalise_period(
+            self.start_date, self.start_precision, self.end_date, self.end_precision
+        )
+
+
+class ProjectPartner(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead partner")
+        PARTNER = "partner", _("Partner")
+        ASSOCIATE = "associate", _("Associate partner")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PARTNER)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["project", "position", "organisation__name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation"],
+                name="one_partnership_per_organisation",
+                violation_error_message=_("This organisation is already a partner of the project."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class ProjectFunding(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="fundings")
+    funder = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="fundings", verbose_name=_("funder")
+    )
+    programme = models.CharField(
+        _("programme"),
+        max_length=255,
+        blank=True,
+        help_text=_('The funder\'s programme, e.g. "Rights, Equality and Citizenship Programme".'),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["project", "position", "funder__name"]
+        verbose_name = _("funding")
+        verbose_name_plural = _("funding")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "funder", "programme"],
+                name="one_funding_per_funder_programme",
+                violation_error_message=_("This funder and programme are already listed."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.funder}: {self.programme}" if self.programme else str(self.funder)

@@ -1,0 +1,37 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from carportal.filters import SlugChoiceFilter, YearFilter, topic_filter
+from carportal.models import Language
+from projects.models import Project
+from publications.models import Publication
+
+
+class PublicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Publication.Kind.choices, empty_label=_("Any")
+    )
+    language = django_filters.ChoiceFilter(
+        field_name="editions__language",
+        label=_("Language"),
+        choices=Language.choices,
+        empty_label=_("Any"),
+        distinct=True,
+    )
+    year = YearFilter(field_name="published_on")
+    project = SlugChoiceFilter(label=_("Project"), queryset=Project.objects.published())
+    topic = topic_filter()
+
+    class Meta:
+        model = Publication
+        fields = []
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(summary__icontains=word)
+            )
+        return queryset

@@ -1,0 +1,129 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from carportal.models import (
+    Attachment,
+    DatePrecision,
+    Organisation,
+    Publishable,
+    PublishableQuerySet,
+    Topic,
+)
+from projects.models import Project
+
+
+class PublicationQuerySet(PublishableQuerySet):
+    def for_list(self):
+        return self.select_related("project").prefetch_related("editions")
+
+
+class Publication(Publishable):
+    class Kind(models.TextChoices):
+        GUIDELINES = "guidelines", _("Guidelines")
+        ADDENDUM = "addendum", _("Addendum")
+        PRACTICAL_GUIDE = "practical_guide", _("Practical guide")
+        GUIDANCE = "guidance", _("Guidance")
+        HANDBOOK = "handbook", _("Handbook")
+        REPORT = "report", _("Report")
+        CONCLUSIONS = "conclusions", _("Conclusions")
+        TRAINING_MATERIAL = "training_material", _("Training material")
+        POLICY_BRIEF = "policy_brief", _("Policy brief")
+        OTHER = "other", _("Other")
+
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        help_text=_("The last part of the public address: /publications/<slug>/."),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    published_on = models.DateField(
+        _("publication date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if unknown. With a month or year precision, any day in it."),
+    )
+    published_precision = models.CharField(
+        _("publication date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
+        verbose_name=_("project"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="publications",
+        verbose_name=_("published with"),
+        help_text=_("Partners that authored or published it together with the CBSS."),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="publications", verbose_name=_("topics")
+    )
+    summary = models.TextField(_("summary"), help_text=_("Shown in lists and search results."))
+    description = models.TextField(_("description"), blank=True)
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="addenda",
+        verbose_name=_("amends"),
+        help_text=_("For an addendum or update: the publication it adds to."),
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("published_on").desc(nulls_last=True), "title"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(amends=models.F("pk")),
+                name="publication_does_not_amend_itself",
+                violation_error_message=_("A publication cannot amend itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("publications:detail", kwargs={"slug": self.slug})
+
+
+class Edition(Attachment):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="editions")
+    title = models.CharField(
+        _("title in this language"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty when the edition carries the publication's title."),
+    )
+
+    class Meta:
+        ordering = ["publication", "language"]
+        verbose_name = _("language edition")
+        verbose_name_plural = _("language editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "language"],
+                name="one_edition_per_language",
+                violation_error_message=_(
+                    "This publication already has an edition in that language."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.publication} ({self.get_language_display()})"

@@ -1,0 +1,69 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from carportal.models import Country, DatePrecision, normalise_period
+from carportal.templatetags.portal import partial_date, period
+from tests.carportal.factories import CountryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_country_code_must_be_lower_case_alpha2_in_forms_and_database():
+    country = Country(code="FI", name="Finland")
+
+    with pytest.raises(ValidationError) as error:
+        country.full_clean()
+    assert "lower case" in str(error.value)
+
+    with pytest.raises(IntegrityError):
+        Country.objects.create(code="F1", name="Nowhere")
+
+
+def test_reference_data_is_retired_not_deleted():
+    CountryFactory(code="ru", name="Russia", is_active=False)
+    CountryFactory(code="fi", name="Finland")
+
+    assert list(Country.objects.active().values_list("code", flat=True)) == ["fi"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (DatePrecision.YEAR, DatePrecision.YEAR, ("2014-01-01", "2015-12-31")),
+        (DatePrecision.MONTH, DatePrecision.MONTH, ("2014-06-01", "2015-02-28")),
+        (DatePrecision.DAY, DatePrecision.DAY, ("2014-06-18", "2015-02-03")),
+    ],
+)
+def test_partial_dates_widen_to_the_period_they_stand_for(start, end, expected):
+    widened = normalise_period(datetime.date(2014, 6, 18), start, datetime.date(2015, 2, 3), end)
+
+    assert tuple(day.isoformat() for day in widened) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        ((datetime.date(2024, 2, 13), datetime.date(2024, 2, 14)), "13–14 February 2024"),
+        (
+            (datetime.date(2023, 11, 30), datetime.date(2023, 12, 1)),
+            "30 November – 1 December 2023",
+        ),
+        ((datetime.date(2014, 1, 1), datetime.date(2015, 12, 31), "year", "year"), "2014 – 2015"),
+        ((datetime.date(2016, 1, 1), datetime.date(2016, 12, 31), "year", "year"), "2016"),
+        ((datetime.date(2024, 5, 13), None), "13 May 2024"),
+        ((None, None), "Dates not recorded"),
+    ],
+)
+def test_periods_read_naturally(args, text):
+    assert period(*args) == text
+
+
+def test_partial_date_shows_only_what_is_known():
+    day = datetime.date(2016, 12, 1)
+
+    assert partial_date(day, DatePrecision.MONTH) == "December 2016"
+    assert partial_date(day, DatePrecision.YEAR) == "2016"
+    assert partial_date(None) == ""

@@ -1,0 +1,94 @@
+"""Settings are read in a fresh interpreter, as each environment would load them."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRINT_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings as s
+from carportal.celery import app
+print(json.dumps({
+    "debug": s.DEBUG,
+    "engine": s.DATABASES["default"]["ENGINE"],
+    "cache": s.CACHES["default"]["BACKEND"],
+    "eager": app.conf.task_always_eager,
+    "broker": app.conf.broker_url,
+    "email": s.EMAIL_BACKEND,
+}))
+"""
+
+SERVICE_VARIABLES = {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "SECRET_KEY"}
+
+
+def run_python(code, settings_module, **environment):
+    env = {key: value for key, value in os.environ.items() if key not in SERVICE_VARIABLES}
+    env.update(DJANGO_SETTINGS_MODULE=settings_module, **environment)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def loaded_settings(settings_module, **environment):
+    result = run_python(PRINT_SETTINGS, settings_module, **environment)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_local_run_without_variables_uses_the_embedded_default():
+    assert loaded_settings("carportal.settings.local") == {
+        "debug": True,
+        "engine": "django.db.backends.sqlite3",
+        "cache": "django.core.cache.backends.locmem.LocMemCache",
+        "eager": True,
+        "broker": "memory://",
+        "email": "django.core.mail.backends.console.EmailBackend",
+    }
+
+
+def test_services_come_from_the_environment():
+    loaded = loaded_settings(
+        "carportal.settings.local",
+        DATABASE_URL="postgres://portal@db:5432/carportal",
+        REDIS_URL="redis://cache:6379/0",
+        EMAIL_URL="smtp+tls://mailer:secret@mail.example.org:587",
+        DEBUG="false",
+    )
+
+    assert loaded == {
+        "debug": False,
+        "engine": "django.db.backends.postgresql",
+        "cache": "django.core.cache.backends.redis.RedisCache",
+        "eager": False,
+        "broker": "redis://cache:6379/0",
+        "email": "django.core.mail.backends.smtp.EmailBackend",
+    }
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_python("import django; django.setup()", "carportal.settings.production")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_python(
+        "import sys; from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        "carportal.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="portal.example.org",
+    )
+
+    assert result.returncode == 0, result.stderr

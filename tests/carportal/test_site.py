@@ -1,0 +1,142 @@
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.meetings.factories import MeetingFactory, PresidencyFactory
+from tests.projects.factories import ProjectFactory, ProjectPartnerFactory
+from tests.publications.factories import EditionFactory, PublicationFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def content():
+    presidency = PresidencyFactory(
+        name="Current Presidency",
+        start_date=TODAY - datetime.timedelta(days=100),
+        end_date=TODAY + datetime.timedelta(days=200),
+    )
+    PresidencyFactory(
+        name="Older Presidency",
+        start_date=datetime.date(2019, 7, 1),
+        end_date=datetime.date(2020, 6, 30),
+    )
+    meeting = MeetingFactory(
+        title="Next meeting",
+        start_date=TODAY + datetime.timedelta(days=5),
+        end_date=None,
+        presidency=presidency,
+    )
+    MeetingFactory(
+        title="Last meeting", start_date=TODAY - datetime.timedelta(days=5), end_date=None
+    )
+    MeetingFactory(
+        title="Draft meeting",
+        start_date=TODAY + datetime.timedelta(days=6),
+        end_date=None,
+        draft=True,
+    )
+    project = ProjectFactory(
+        title="Running project", start_date=TODAY, end_date=TODAY + datetime.timedelta(days=365)
+    )
+    ProjectPartnerFactory(project=project, organisation__name="CBSS Children at Risk Unit")
+    publication = PublicationFactory(title="Newest guide")
+    EditionFactory(publication=publication)
+    return [presidency, meeting, project, publication]
+
+
+def public_urls(objects):
+    return [
+        reverse("home"),
+        reverse("meetings:presidency_list"),
+        reverse("meetings:list"),
+        reverse("projects:list"),
+        reverse("publications:list"),
+        reverse("network:index"),
+        *(obj.get_absolute_url() for obj in objects),
+    ]
+
+
+def test_home_shows_presidency_meetings_publications_and_projects(client, content):
+    response = client.get(reverse("home"))
+
+    html = response.content.decode()
+    assert response.context["presidency"].name == "Current Presidency"
+    for text in (
+        "Current Presidency",
+        "Next meeting",
+        "Last meeting",
+        "Newest guide",
+        "Running project",
+        "CBSS Children at Risk Unit",
+    ):
+        assert text in html
+    assert "Draft meeting" not in html
+
+
+def test_home_with_no_content_still_renders(client):
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_every_public_page_has_one_h1_a_main_landmark_and_a_skip_link(client, content):
+    for url in public_urls(content):
+        html = client.get(url).content.decode()
+        assert len(re.findall(r"<h1[\s>]", html)) == 1, url
+        assert len(re.findall(r"<main[\s>]", html)) == 1, url
+        assert re.search(r'<html lang="en"', html), url
+        assert 'href="#main"' in html, url
+
+
+def test_unknown_page_gets_the_portal_404_page(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "<h1" in response.content.decode()
+    assert 'href="#main"' in response.content.decode()
+
+
+def test_security_headers_on_every_response(client, content):
+    for url in [*public_urls(content), reverse("admin:login"), "/no-such-page/"]:
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        script_src = re.search(r"script-src ([^;]*)", policy).group(1)
+        assert "'unsafe-inline'" not in script_src, url
+        assert "default-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["X-Frame-Options"] == "DENY"
+
+
+def test_public_pages_have_no_inline_scripts_or_styles(client, content):
+    for url in public_urls(content):
+        html = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert "<style" not in html and " style=" not in html, url
+
+
+def test_sitemap_lists_published_pages_only(client, content):
+    xml = client.get(reverse("sitemap")).content.decode()
+
+    for obj in content:
+        assert obj.get_absolute_url() in xml
+    assert reverse("network:index") in xml
+    assert "draft" not in xml.lower()
+
+
+def test_health_reports_database_and_cache(client):
+    response = client.get(reverse("health"))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_no_model_change_lacks_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -1,0 +1,219 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import Meeting
+from tests.carportal.factories import CountryFactory, TopicFactory
+from tests.meetings.factories import (
+    MeetingDocumentFactory,
+    MeetingFactory,
+    MeetingSessionFactory,
+    PresentationFactory,
+    PresidencyFactory,
+)
+from tests.projects.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("meetings:list")
+
+
+def titles(response):
+    return [meeting.title for meeting in response.context["meetings"]]
+
+
+def test_list_shows_published_meetings_only(client):
+    MeetingFactory(title="Rovaniemi meeting")
+    MeetingFactory(title="Secret draft", draft=True)
+
+    response = client.get(LIST)
+
+    assert response.status_code == 200
+    assert titles(response) == ["Rovaniemi meeting"]
+    assert "Secret draft" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("year=2023", ["In Finland 2023"]),
+        ("kind=conference", ["Conference in Sweden"]),
+        ("country=se", ["Conference in Sweden"]),
+        ("presidency=finland", ["In Finland 2023"]),
+        ("topic=trafficking", ["Conference in Sweden"]),
+        ("when=upcoming", ["Conference in Sweden"]),
+        ("when=past", ["In Finland 2023"]),
+        ("country=fi&year=2024", []),
+    ],
+)
+def test_each_filter_narrows_the_list(client, query, expected):
+    finland = CountryFactory(code="fi", name="Finland")
+    sweden = CountryFactory(code="se", name="Sweden")
+    presidency = PresidencyFactory(
+        slug="finland",
+        country=finland,
+        start_date=datetime.date(2023, 7, 1),
+        end_date=datetime.date(2024, 6, 30),
+    )
+    MeetingFactory(
+        title="In Finland 2023",
+        country=finland,
+        presidency=presidency,
+        start_date=datetime.date(2023, 11, 30),
+        end_date=datetime.date(2023, 12, 1),
+    )
+    MeetingFactory(
+        title="Conference in Sweden",
+        country=sweden,
+        kind=Meeting.Kind.CONFERENCE,
+        start_date=datetime.date.today() + datetime.timedelta(days=30),
+        end_date=None,
+        topics=[TopicFactory(slug="trafficking")],
+    )
+
+    response = client.get(f"{LIST}?{query}")
+
+    assert response.status_code == 200
+    assert titles(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("year=abc", "year"),
+        ("kind=party", "kind"),
+        ("country=zz", "country"),
+        ("when=someday", "when"),
+        ("presidency=nobody", "presidency"),
+        ("year=2024.5", "year"),
+    ],
+)
+def test_a_nonsense_filter_value_gives_the_page_with_a_message(client, query, field):
+    MeetingFactory()
+
+    response = client.get(f"{LIST}?{query}")
+
+    assert response.status_code == 200
+    assert field in response.context["filter"].form.errors
+    assert titles(response) == []
+    assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_paging_links_keep_the_filters(client):
+    for _ in range(25):
+        MeetingFactory(kind=Meeting.Kind.WEBINAR)
+
+    response = client.get(f"{LIST}?kind=webinar")
+
+    assert len(titles(response)) == 20
+    assert "?kind=webinar&amp;page=2" in response.content.decode()
+    assert len(titles(client.get(f"{LIST}?kind=webinar&page=2"))) == 5
+
+
+def test_detail_shows_programme_documents_and_links(client):
+    project = ProjectFactory(title="PROMISE TRM end")
+    hidden_project = ProjectFactory(title="Unreleased project", draft=True)
+    meeting = MeetingFactory(title="End conference", projects=[project, hidden_project])
+    session = MeetingSessionFactory(meeting=meeting, title="Parallel workshop on youth")
+    PresentationFactory(session=session, speaker="Ylva Johansson", title="Opening")
+    document = MeetingDocumentFactory(meeting=meeting, title="Agenda of the day")
+
+    response = client.get(meeting.get_absolute_url())
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    for text in (
+        "End conference",
+        "Parallel workshop on youth",
+        "Ylva Johansson",
+        "Agenda of the day",
+        "PROMISE TRM end",
+        project.get_absolute_url(),
+    ):
+        assert text in content
+    assert "Unreleased project" not in content
+    assert reverse("meetings:document", args=[meeting.slug, document.pk]) in content
+
+
+def test_document_download_serves_the_file_of_a_published_meeting_only(client):
+    document = MeetingDocumentFactory()
+    draft_document = MeetingDocumentFactory(meeting=MeetingFactory(draft=True))
+
+    response = client.get(reverse("meetings:document", args=[document.meeting.slug, document.pk]))
+    hidden = client.get(
+        reverse("meetings:document", args=[draft_document.meeting.slug, draft_document.pk])
+    )
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 agenda"
+    assert hidden.status_code == 404
+
+
+@pytest.mark.parametrize("make", [lambda: MeetingFactory(draft=True), lambda: None])
+def test_draft_or_unknown_meeting_is_not_found(client, make):
+    meeting = make()
+    slug = meeting.slug if meeting else "no-such-meeting"
+
+    response = client.get(reverse("meetings:detail", args=[slug]))
+
+    assert response.status_code == 404
+
+
+def test_presidency_pages_list_meetings_and_running_projects(client):
+    presidency = PresidencyFactory(
+        name="Finnish Presidency 2023-2024",
+        start_date=datetime.date(2023, 7, 1),
+        end_date=datetime.date(2024, 6, 30),
+    )
+    MeetingFactory(title="Helsinki meeting", presidency=presidency)
+    MeetingFactory(title="Draft meeting", presidency=presidency, draft=True)
+    ProjectFactory(
+        title="Dated overlap",
+        start_date=datetime.date(2022, 4, 18),
+        end_date=datetime.date(2024, 9, 17),
+    )
+    undated = ProjectFactory(title="Recorded as running", start_date=None, end_date=None)
+    presidency.projects.add(undated)
+    ProjectFactory(
+        title="Long concluded",
+        start_date=datetime.date(2010, 1, 1),
+        end_date=datetime.date(2012, 12, 31),
+    )
+    PresidencyFactory(name="Unpublished presidency", draft=True)
+
+    listing = client.get(reverse("meetings:presidency_list")).content.decode()
+    detail = client.get(presidency.get_absolute_url())
+
+    assert "Finnish Presidency 2023-2024" in listing
+    assert "Unpublished presidency" not in listing
+    assert [m.title for m in detail.context["meetings"]] == ["Helsinki meeting"]
+    assert sorted(p.title for p in detail.context["projects"]) == [
+        "Dated overlap",
+        "Recorded as running",
+    ]
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_meeting_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+    presidency = PresidencyFactory()
+    topic = TopicFactory()
+    project = ProjectFactory()
+    for _ in range(rows):
+        meeting = MeetingFactory(presidency=presidency, topics=[topic], projects=[project])
+        session = MeetingSessionFactory(meeting=meeting)
+        PresentationFactory(session=session)
+        PresentationFactory(session=session)
+        MeetingDocumentFactory(meeting=meeting)
+    for _ in range(rows):
+        MeetingSessionFactory(meeting=meeting)
+
+    for url in [
+        LIST,
+        f"{LIST}?topic={topic.slug}&year=2024",
+        meeting.get_absolute_url(),
+        reverse("meetings:presidency_list"),
+        presidency.get_absolute_url(),
+    ]:
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200

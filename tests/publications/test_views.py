@@ -1,0 +1,126 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from carportal.models import Language
+from publications.models import Publication
+from tests.carportal.factories import OrganisationFactory, TopicFactory
+from tests.projects.factories import ProjectFactory
+from tests.publications.factories import EditionFactory, PublicationFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("publications:list")
+
+
+def titles(response):
+    return sorted(publication.title for publication in response.context["publications"])
+
+
+@pytest.fixture
+def publications():
+    protect = ProjectFactory(slug="protect")
+    guide = PublicationFactory(
+        title="Practical guide",
+        kind=Publication.Kind.PRACTICAL_GUIDE,
+        project=protect,
+        published_on=None,
+        summary="For caseworkers and case officers.",
+    )
+    for language in (Language.EN, Language.FI, Language.RU):
+        EditionFactory(publication=guide, language=language)
+    oslo = PublicationFactory(
+        title="Oslo Conclusions",
+        kind=Publication.Kind.CONCLUSIONS,
+        published_on=datetime.date(2018, 6, 1),
+        topics=[TopicFactory(slug="participation")],
+    )
+    EditionFactory(publication=oslo)
+    PublicationFactory(title="Unreleased report", draft=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Oslo Conclusions", "Practical guide"]),
+        ("kind=practical_guide", ["Practical guide"]),
+        ("language=fi", ["Practical guide"]),
+        ("language=en", ["Oslo Conclusions", "Practical guide"]),
+        ("year=2018", ["Oslo Conclusions"]),
+        ("project=protect", ["Practical guide"]),
+        ("topic=participation", ["Oslo Conclusions"]),
+        ("q=caseworkers", ["Practical guide"]),
+        ("q=OSLO conclusions", ["Oslo Conclusions"]),
+        ("q=unreleased", []),
+        ("language=fi&kind=conclusions", []),
+    ],
+)
+def test_each_filter_narrows_the_list(client, publications, query, expected):
+    response = client.get(f"{LIST}?{query}")
+
+    assert response.status_code == 200
+    assert titles(response) == expected
+
+
+@pytest.mark.parametrize("query", ["language=xx", "year=abc", "kind=poem", "project=unknown"])
+def test_a_nonsense_filter_value_gives_the_page_with_a_message(client, publications, query):
+    response = client.get(f"{LIST}?{query}")
+
+    assert response.status_code == 200
+    assert response.context["filter"].form.errors
+    assert titles(response) == []
+
+
+def test_detail_lists_editions_with_language_and_size_and_addenda(client):
+    guidelines = PublicationFactory(title="Guidelines")
+    guidelines.organisations.add(OrganisationFactory(name="Child Circle"))
+    EditionFactory(publication=guidelines, language=Language.LV, file_size=2_500_000)
+    PublicationFactory(
+        title="Addendum December 2016", amends=guidelines, kind=Publication.Kind.ADDENDUM
+    )
+    PublicationFactory(title="Draft addendum", amends=guidelines, draft=True)
+
+    content = client.get(guidelines.get_absolute_url()).content.decode()
+
+    for text in (
+        "Guidelines",
+        "Latvian",
+        "2.4\xa0MB",
+        "Addendum December 2016",
+        "Child Circle",
+        reverse("publications:edition", args=[guidelines.slug, "lv"]),
+    ):
+        assert text in content
+    assert "Draft addendum" not in content
+
+
+def test_edition_download_serves_published_files_only(client):
+    edition = EditionFactory(language=Language.ET)
+    draft = EditionFactory(publication=PublicationFactory(draft=True))
+
+    response = client.get(reverse("publications:edition", args=[edition.publication.slug, "et"]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 edition"
+    assert response["Content-Type"] == "application/pdf"
+    for slug, language in [(draft.publication.slug, "en"), (edition.publication.slug, "fi")]:
+        assert client.get(reverse("publications:edition", args=[slug, language])).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_publication_pages_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, rows
+):
+    topic = TopicFactory()
+    project = ProjectFactory()
+    for _ in range(rows):
+        publication = PublicationFactory(project=project, topics=[topic])
+        publication.organisations.add(OrganisationFactory())
+        EditionFactory(publication=publication, language=Language.EN)
+        EditionFactory(publication=publication, language=Language.FI)
+        PublicationFactory(amends=publication)
+
+    for url in [LIST, f"{LIST}?language=fi&q=publication", publication.get_absolute_url()]:
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200

@@ -1,0 +1,82 @@
+"""No Docker engine runs in CI, so the stack's description is checked as data."""
+
+import re
+
+import pytest
+import yaml
+from django.conf import settings
+
+ROOT = settings.BASE_DIR
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_the_whole_stack(compose):
+    assert set(compose["services"]) == {"web", "worker", "beat", "postgres", "redis"}
+
+
+def test_every_service_has_a_healthcheck(compose):
+    for name, service in compose["services"].items():
+        assert service["healthcheck"]["test"], name
+
+
+@pytest.mark.parametrize(
+    ("service", "command"),
+    [
+        ("web", "gunicorn carportal.wsgi"),
+        ("worker", "celery --app carportal worker"),
+        ("beat", "celery --app carportal beat"),
+    ],
+)
+def test_application_services_run_the_portal(compose, service, command):
+    definition = compose["services"][service]
+
+    assert command in definition["command"]
+    assert definition["build"] == "."
+    assert definition["environment"]["DJANGO_SETTINGS_MODULE"] == "carportal.settings.production"
+    assert definition["environment"]["DATABASE_URL"].startswith("postgres://")
+    assert definition["environment"]["REDIS_URL"].startswith("redis://redis:")
+    assert definition["depends_on"] == {
+        "postgres": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
+
+
+def test_the_database_keeps_its_data_in_a_volume(compose):
+    assert "postgres-data:/var/lib/postgresql/data" in compose["services"]["postgres"]["volumes"]
+    assert "postgres-data" in compose["volumes"]
+
+
+def test_web_migrates_and_checks_its_health_endpoint(compose):
+    web = compose["services"]["web"]
+
+    assert "migrate --no-input" in web["command"]
+    assert "/health/" in " ".join(web["healthcheck"]["test"])
+
+
+def test_dockerfile_builds_from_the_pinned_dependencies():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert re.search(r"^FROM python:3\.11", dockerfile, re.M)
+    assert "pip install --no-cache-dir --group run" in dockerfile
+    assert "collectstatic" in dockerfile
+    assert re.search(r"^USER (?!root)", dockerfile, re.M)
+
+
+def test_env_example_names_every_variable_the_readme_documents():
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M))
+    example = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+
+    assert example <= documented
+    assert {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "EMAIL_URL",
+    } <= documented
