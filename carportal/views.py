@@ -25,6 +25,11 @@ class PublicListView(FilterView):
         context["is_filtered"] = any(
             value for name, value in self.request.GET.items() if name != "page"
         )
+        if context["is_paginated"]:
+            page = context["page_obj"]
+            context["page_range"] = page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            )
         return context
 
 
@@ -48,7 +53,7 @@ def attachment_response(attachment):
     return FileResponse(
         attachment.file.open("rb"),
         filename=attachment.file.name.rsplit("/", 1)[-1],
-        as_attachment=False,
+        as_attachment=True,
     )
 
 

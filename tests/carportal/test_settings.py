@@ -23,11 +23,19 @@ print(json.dumps({
 }))
 """
 
-SERVICE_VARIABLES = {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "SECRET_KEY"}
+# Each run starts from a clean environment: no service, and none of the browser tests' switches.
+CLEARED = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def run_python(code, settings_module, **environment):
-    env = {key: value for key, value in os.environ.items() if key not in SERVICE_VARIABLES}
+    env = {key: value for key, value in os.environ.items() if key not in CLEARED}
     env.update(DJANGO_SETTINGS_MODULE=settings_module, **environment)
     return subprocess.run(
         [sys.executable, "-c", code],

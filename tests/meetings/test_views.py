@@ -217,3 +217,15 @@ def test_meeting_pages_run_a_fixed_number_of_queries(client, django_assert_max_n
     ]:
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_long_lists_elide_page_numbers_and_keep_the_filters(client):
+    for _ in range(20 * 12):
+        MeetingFactory(kind=Meeting.Kind.TRAINING)
+
+    html = client.get(f"{LIST}?kind=training&page=6").content.decode()
+
+    assert '?kind=training&amp;page=12"' in html
+    assert '?kind=training&amp;page=9"' not in html
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>6<' in html
+    assert "…" in html
