@@ -140,3 +140,25 @@ def test_health_reports_database_and_cache(client):
 
 def test_no_model_change_lacks_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_home_and_network_pages_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, rows
+):
+    PresidencyFactory(
+        start_date=TODAY - datetime.timedelta(days=10),
+        end_date=TODAY + datetime.timedelta(days=300),
+    )
+    for index in range(rows):
+        MeetingFactory(start_date=TODAY + datetime.timedelta(days=index + 1), end_date=None)
+        MeetingFactory(start_date=TODAY - datetime.timedelta(days=index + 1), end_date=None)
+        project = ProjectFactory(end_date=TODAY + datetime.timedelta(days=30))
+        ProjectPartnerFactory(project=project)
+        EditionFactory(publication=PublicationFactory())
+
+    # Eight reads, plus the savepoint pair of ATOMIC_REQUESTS in tests' transaction.
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("home")).status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("network:index")).status_code == 200

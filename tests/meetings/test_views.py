@@ -229,3 +229,21 @@ def test_long_lists_elide_page_numbers_and_keep_the_filters(client):
     assert '?kind=training&amp;page=9"' not in html
     assert 'aria-current="page"><span class="visually-hidden">Page </span>6<' in html
     assert "…" in html
+
+
+def test_a_meeting_known_only_by_month_shows_no_invented_day(client):
+    meeting = MeetingFactory(
+        title="Oslo conference",
+        start_date=datetime.date(2018, 6, 1),
+        end_date=None,
+        date_precision="month",
+    )
+    undated = MeetingFactory(title="Undated conference", start_date=None, end_date=None)
+
+    listing = client.get(LIST).content.decode()
+    detail = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert "June 2018" in listing and "June 2018" in detail
+    assert "1 June 2018" not in listing + detail
+    assert "Dates not recorded" in client.get(undated.get_absolute_url()).content.decode()
+    assert titles(client.get(LIST))[-1] == "Undated conference"
