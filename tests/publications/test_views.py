@@ -124,3 +124,15 @@ def test_publication_pages_run_a_fixed_number_of_queries(
     for url in [LIST, f"{LIST}?language=fi&q=publication", publication.get_absolute_url()]:
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_every_edition_language_is_named_in_english_and_in_itself(client):
+    publication = PublicationFactory()
+    for language in Language:
+        EditionFactory(publication=publication, language=language)
+
+    html = client.get(publication.get_absolute_url()).content.decode()
+
+    for language in Language:
+        assert f"Download in {language.label}" in html
+    assert '<span lang="fi">suomi</span>' in html
