@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -9,6 +11,8 @@ from django_filters.views import FilterView
 from meetings.models import Meeting, Presidency
 from projects.models import Project
 from publications.models import Publication
+
+logger = logging.getLogger(__name__)
 
 
 class PublicListView(FilterView):
@@ -66,11 +70,13 @@ def health(request):
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
     except Exception:  # noqa: BLE001 - any failure means unhealthy
+        logger.exception("Health check: the database does not answer")
         checks["database"] = "error"
     try:
         cache.set("health-check", "ok", 10)
         checks["cache"] = "ok" if cache.get("health-check") == "ok" else "error"
     except Exception:  # noqa: BLE001
+        logger.exception("Health check: the cache does not answer")
         checks["cache"] = "error"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(

@@ -162,3 +162,18 @@ def test_home_and_network_pages_run_a_fixed_number_of_queries(
         assert client.get(reverse("home")).status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get(reverse("network:index")).status_code == 200
+
+
+def test_health_says_unhealthy_when_the_cache_is_down(client, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    response = client.get(reverse("health"))
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "cache": "error"}
+    assert "the cache does not answer" in caplog.text
