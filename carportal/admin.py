@@ -1,12 +1,34 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from carportal.models import Country, Organisation, Publishable, Topic
+from carportal.models import Country, Organisation, Publishable, ReferenceData, Topic
+
+
+class PortalForm(forms.ModelForm):
+    """Offers only active reference data, plus what the record already points at.
+
+    A retired topic or organisation stays on the records that have it, and saving them again
+    keeps it; it is no longer a choice for anything else.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None or not issubclass(queryset.model, ReferenceData):
+                continue
+            current = self.initial.get(name)
+            if not isinstance(current, list | tuple):
+                current = [] if current is None else [current]
+            kept = [getattr(value, "pk", value) for value in current]
+            field.queryset = queryset.filter(models.Q(is_active=True) | models.Q(pk__in=kept))
 
 
 class PortalAdmin(admin.ModelAdmin):
+    form = PortalForm
     # Editors paste bare domains; assume https, as Django 6 will.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -57,6 +79,13 @@ class ReferenceDataAdmin(PortalAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete behind other records' fields offers active entries only.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            queryset = queryset.filter(is_active=True)
+        return queryset, may_have_duplicates
 
 
 @admin.register(Country)

@@ -13,18 +13,29 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, to_field_name=to_field_name, **kwargs)
 
 
-def topic_filter(field_name="topics"):
+def in_use(choices, rows, relation):
+    """The `choices` that at least one of `rows` (published) has through `relation`.
+
+    A filter offers, and accepts, only values that give results: a retired topic or a funder
+    of draft projects only is neither offered nor linked.
+    """
+    return choices.filter(pk__in=rows.values(relation))
+
+
+def topic_filter(rows, field_name="topics"):
     return SlugChoiceFilter(
-        field_name=field_name, label=_("Topic"), queryset=Topic.objects.active()
+        field_name=field_name,
+        label=_("Topic"),
+        queryset=in_use(Topic.objects.active(), rows, field_name),
     )
 
 
-def country_filter(field_name="country"):
+def country_filter(rows, field_name="country"):
     return SlugChoiceFilter(
         field_name=field_name,
         to_field_name="code",
         label=_("Country"),
-        queryset=Country.objects.all(),
+        queryset=in_use(Country.objects.active(), rows, field_name),
     )
 
 
@@ -34,4 +45,7 @@ class YearFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Year"))
         kwargs.setdefault("lookup_expr", "year")
+        # A text box, so that an invalid value ("abc") is shown back as typed, beside its
+        # error; a number input cannot hold it.
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
         super().__init__(*args, min_value=1900, max_value=2100, **kwargs)

@@ -1,9 +1,10 @@
-import calendar
-
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from carportal import dates
 
 
 class NaturalKeyQuerySet(models.QuerySet):
@@ -49,10 +50,6 @@ class Publishable(NaturalKeyModel):
     class Meta:
         abstract = True
 
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
-
 
 class Language(models.TextChoices):
     """Languages of documents and editions, by ISO 639-1 code (used in public filter links)."""
@@ -70,14 +67,6 @@ class Language(models.TextChoices):
     RU = "ru", _("Russian")
     SV = "sv", _("Swedish")
     UK = "uk", _("Ukrainian")
-
-
-class DatePrecision(models.TextChoices):
-    """How much of a stored date is known: the sources often give only a year or a month."""
-
-    DAY = "day", _("Exact day")
-    MONTH = "month", _("Month only")
-    YEAR = "year", _("Year only")
 
 
 class ReferenceQuerySet(NaturalKeyQuerySet):
@@ -212,31 +201,132 @@ class Organisation(ReferenceData):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
 
-def period_check(start_field, end_field, name):
+def period_check(start_field, end_field, name, message):
     """A named constraint that a period does not end before it starts."""
     return models.CheckConstraint(
         condition=models.Q(**{f"{end_field}__isnull": True})
         | models.Q(**{f"{start_field}__isnull": True})
         | models.Q(**{f"{end_field}__gte": models.F(start_field)}),
         name=name,
-        violation_error_message=_("The end date must not be before the start date."),
+        violation_error_message=message,
     )
 
 
-def normalise_period(start, start_precision, end, end_precision):
-    """Widen partial dates to the whole period they stand for (a year-only end is 31 December).
+class PeriodQuerySet(models.QuerySet):
+    """Compares periods by the days their partial dates stand for (`carportal.dates.widen`).
 
-    Filters and the derived project status then compare plain dates, whatever the precision.
+    The `*_condition` methods give the rules as Q objects, for filters and annotations alike.
     """
-    if start and start_precision == DatePrecision.YEAR:
-        start = start.replace(month=1, day=1)
-    elif start and start_precision == DatePrecision.MONTH:
-        start = start.replace(day=1)
-    if end and end_precision == DatePrecision.YEAR:
-        end = end.replace(month=12, day=31)
-    elif end and end_precision == DatePrecision.MONTH:
-        end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
-    return start, end
+
+    def not_over_condition(self, day):
+        """The period's last day is `day` or later."""
+        with_end = models.Q(end_date__isnull=False) & dates.on_or_after(
+            "end_date", "end_precision", day
+        )
+        if self.model.open_ended:
+            return with_end
+        # Without an end, the period lasts its start: a meeting "in June 2026" runs all June.
+        return with_end | models.Q(end_date__isnull=True) & dates.on_or_after(
+            "start_date", "start_precision", day
+        )
+
+    def over_condition(self, day):
+        """The period's last day is known and before `day`; undated periods are never over."""
+        known = models.Q(end_date__isnull=False)
+        if not self.model.open_ended:
+            known |= models.Q(start_date__isnull=False)
+        return known & ~self.not_over_condition(day)
+
+    def not_started_condition(self, day):
+        """The period's first day is after `day`."""
+        return dates.after("start_date", "start_precision", day)
+
+    def not_over(self, day=None):
+        """Periods still running or yet to come on `day` (today by default)."""
+        return self.filter(self.not_over_condition(day or timezone.localdate()))
+
+    def over(self, day=None):
+        return self.filter(self.over_condition(day or timezone.localdate()))
+
+    def overlapping(self, start, end):
+        """Periods that share at least one day with [start, end]."""
+        return self.filter(start_date__lte=end).not_over(start)
+
+
+class Period(models.Model):
+    """A span of dates, each end known to a day, a month or a year.
+
+    `clean()` stores a partial start as the first day it stands for and a partial end as the
+    last, so the check constraint compares the widened period.
+    """
+
+    # A period without an end either lasts its start (False: a one-day meeting) or runs on
+    # from it with an end nobody recorded yet (True: a project).
+    open_ended = False
+
+    start_date = models.DateField(
+        _("start date"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty while it is not known. For a month or a year, any day in it."),
+    )
+    start_precision = models.CharField(
+        _("start known to"),
+        max_length=5,
+        choices=dates.DatePrecision.choices,
+        default=dates.DatePrecision.DAY,
+        help_text=_('Shown publicly as precisely as this: "13 June 2026", "June 2026", "2026".'),
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("end known to"),
+        max_length=5,
+        choices=dates.DatePrecision.choices,
+        default=dates.DatePrecision.DAY,
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            period_check(
+                "start_date",
+                "end_date",
+                "%(class)s_ends_after_start",
+                _("The end date must not be before the start date."),
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.start_date:
+            self.start_date = dates.widen(self.start_date, self.start_precision)[0]
+        if self.end_date:
+            self.end_date = dates.widen(self.end_date, self.end_precision)[1]
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            # At the field, where the editor looks, rather than at the top of the form.
+            raise ValidationError(
+                {"end_date": _("The end date must not be before the start date.")},
+                code="period_ends_before_start",
+            )
+
+    @property
+    def last_day(self):
+        """The period's last day as far as it is known, or None."""
+        if self.end_date:
+            return dates.widen(self.end_date, self.end_precision)[1]
+        if self.start_date and not self.open_ended:
+            return dates.widen(self.start_date, self.start_precision)[1]
+        return None
+
+    @property
+    def period_label(self):
+        return dates.format_period(
+            self.start_date,
+            self.end_date,
+            self.start_precision,
+            self.end_precision,
+            open_ended=self.open_ended,
+        )
 
 
 DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "ppt", "pptx", "odp", "xls", "xlsx", "epub"]

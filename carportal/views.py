@@ -26,9 +26,8 @@ class PublicListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_filtered"] = any(
-            value for name, value in self.request.GET.items() if name != "page"
-        )
+        # Only the list's own filters count: not `page`, nor a tracking tag such as utm_source.
+        context["is_filtered"] = any(self.request.GET.get(name) for name in self.filterset.filters)
         if context["is_paginated"]:
             page = context["page_obj"]
             context["page_range"] = page.paginator.get_elided_page_range(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from carportal.admin import PublishableAdmin
+from carportal.admin import PortalForm, PublishableAdmin
 from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
 
 
@@ -51,7 +51,14 @@ class MeetingAdmin(PublishableAdmin):
         (None, {"fields": ["title", "slug", "kind", "status"]}),
         (
             _("When and where"),
-            {"fields": [("start_date", "end_date"), ("city", "country"), "presidency"]},
+            {
+                "fields": [
+                    ("start_date", "start_precision"),
+                    ("end_date", "end_precision"),
+                    ("city", "country"),
+                    "presidency",
+                ]
+            },
         ),
         (_("Content"), {"fields": ["summary", "description", "participants"]}),
         (_("Links"), {"fields": ["organisers", "co_organisers", "projects", "topics"]}),
@@ -60,6 +67,7 @@ class MeetingAdmin(PublishableAdmin):
 
 class PresentationInline(admin.TabularInline):
     model = Presentation
+    form = PortalForm
     extra = 1
     autocomplete_fields = ["organisation"]
     fields = ["title", "speaker", "speaker_role", "organisation", "position"]
@@ -67,6 +75,7 @@ class PresentationInline(admin.TabularInline):
 
 @admin.register(MeetingSession)
 class MeetingSessionAdmin(admin.ModelAdmin):
+    form = PortalForm
     list_display = ["title", "meeting", "kind", "date", "start_time"]
     list_filter = ["kind"]
     list_select_related = ["meeting"]

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from carportal.filters import SlugChoiceFilter, YearFilter, country_filter, topic_filter
+from carportal.filters import SlugChoiceFilter, YearFilter, country_filter, in_use, topic_filter
 from meetings.models import Meeting, Presidency
 
 
@@ -15,9 +15,12 @@ class MeetingFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("Any")
     )
-    country = country_filter()
-    presidency = SlugChoiceFilter(label=_("Presidency"), queryset=Presidency.objects.published())
-    topic = topic_filter()
+    country = country_filter(Meeting.objects.published())
+    presidency = SlugChoiceFilter(
+        label=_("Presidency"),
+        queryset=in_use(Presidency.objects.published(), Meeting.objects.published(), "presidency"),
+    )
+    topic = topic_filter(Meeting.objects.published())
 
     class Meta:
         model = Meeting

@@ -1,6 +1,5 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from carportal.models import (
     Attachment,
     Country,
-    DatePrecision,
     Organisation,
+    Period,
+    PeriodQuerySet,
     Publishable,
     PublishableQuerySet,
     Topic,
@@ -18,7 +18,7 @@ from carportal.models import (
 from projects.models import Project
 
 
-class PresidencyQuerySet(PublishableQuerySet):
+class PresidencyQuerySet(PublishableQuerySet, PeriodQuerySet):
     def current_or_latest(self, today=None):
         """The presidency running today, else the most recent one that has started."""
         today = today or timezone.localdate()
@@ -29,11 +29,15 @@ class PresidencyQuerySet(PublishableQuerySet):
             .first()
         )
 
-    def overlapping(self, start, end):
-        return self.filter(start_date__lte=end, end_date__gte=start)
+    def for_list(self):
+        return self.select_related("country").annotate(
+            meeting_count=models.Count(
+                "meetings", filter=models.Q(meetings__status=Publishable.Status.PUBLISHED)
+            )
+        )
 
 
-class Presidency(Publishable):
+class Presidency(Publishable, Period):
     slug = models.SlugField(
         _("slug"),
         unique=True,
@@ -47,6 +51,7 @@ class Presidency(Publishable):
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="presidencies", verbose_name=_("country")
     )
+    # A presidency's year is always known to the day.
     start_date = models.DateField(_("start date"), help_text=_("Usually 1 July."))
     end_date = models.DateField(_("end date"), help_text=_("Usually 30 June of the next year."))
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and on the home page."))
@@ -69,11 +74,10 @@ class Presidency(Publishable):
 
     objects = PresidencyQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Period.Meta):
         ordering = ["-start_date"]
         verbose_name = _("presidency")
         verbose_name_plural = _("presidencies")
-        constraints = [period_check("start_date", "end_date", "presidency_ends_after_start")]
 
     def __str__(self):
         return self.name
@@ -95,7 +99,7 @@ class Presidency(Publishable):
 
     def running_projects(self):
         """Published projects running during the presidency, by dates or as staff recorded."""
-        by_dates = Project.objects.running_between(self.start_date, self.end_date)
+        by_dates = Project.objects.overlapping(self.start_date, self.end_date)
         return (
             Project.objects.published()
             .filter(models.Q(pk__in=by_dates.values("pk")) | models.Q(presidencies=self))
@@ -104,6 +108,7 @@ class Presidency(Publishable):
         )
 
     def clean(self):
+        super().clean()
         # PostgreSQL also refuses overlaps with an exclusion constraint (see migrations);
         # this check gives editors the same rule as a readable message on every database.
         if self.start_date and self.end_date:
@@ -123,23 +128,44 @@ class Presidency(Publishable):
                 )
 
 
-class MeetingQuerySet(PublishableQuerySet):
-    def with_last_day(self):
-        return self.annotate(last_day=Coalesce("end_date", "start_date"))
-
+class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
     def upcoming(self, today=None):
-        today = today or timezone.localdate()
-        return self.with_last_day().filter(last_day__gte=today).order_by("start_date")
+        """Meetings not over yet: one known as "June 2026" stays upcoming all June."""
+        return self.not_over(today).order_by("start_date")
 
     def past(self, today=None):
-        today = today or timezone.localdate()
-        return self.with_last_day().filter(last_day__lt=today).order_by("-start_date")
+        return self.over(today).order_by("-start_date")
 
     def for_list(self):
-        return self.select_related("country", "presidency")
+        return self.select_related("country")
+
+    def for_detail(self):
+        """A published meeting's page: its programme, documents and published links only."""
+        return (
+            self.published()
+            .prefetch_related(
+                # A prefetch rather than a join, so that a draft presidency reads as None.
+                models.Prefetch("presidency", queryset=Presidency.objects.published()),
+                "organisers",
+                "co_organisers",
+                models.Prefetch("topics", queryset=Topic.objects.active()),
+                "documents",
+                models.Prefetch("projects", queryset=Project.objects.published()),
+                models.Prefetch(
+                    "sessions",
+                    queryset=MeetingSession.objects.prefetch_related(
+                        models.Prefetch(
+                            "presentations",
+                            queryset=Presentation.objects.select_related("organisation"),
+                        )
+                    ),
+                ),
+            )
+            .select_related("country")
+        )
 
 
-class Meeting(Publishable):
+class Meeting(Publishable, Period):
     class Kind(models.TextChoices):
         EXPERT_GROUP_MEETING = "expert_group_meeting", _("Expert group meeting")
         JOINT_WORKSHOP = "joint_workshop", _("Joint workshop")
@@ -155,23 +181,11 @@ class Meeting(Publishable):
     )
     title = models.CharField(_("title"), max_length=255)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    start_date = models.DateField(
-        _("start date"),
+    end_date = models.DateField(
+        _("end date"),
         null=True,
         blank=True,
-        help_text=_(
-            "Leave empty while the date is not known; with a month or year precision, "
-            "any day in it."
-        ),
-    )
-    date_precision = models.CharField(
-        _("date precision"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
-    end_date = models.DateField(
-        _("end date"), null=True, blank=True, help_text=_("Leave empty for a one-day meeting.")
+        help_text=_('Leave empty for a one-day meeting, or one known only as "June 2026".'),
     )
     city = models.CharField(_("city"), max_length=100, blank=True, help_text=_("Empty if online."))
     country = models.ForeignKey(
@@ -220,11 +234,10 @@ class Meeting(Publishable):
 
     objects = MeetingQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Period.Meta):
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
-        constraints = [period_check("start_date", "end_date", "meeting_ends_after_start")]
 
     def __str__(self):
         return self.title
@@ -259,7 +272,14 @@ class MeetingSession(models.Model):
         ordering = ["meeting", "position", "date", "start_time", "pk"]
         verbose_name = _("programme session")
         verbose_name_plural = _("programme")
-        constraints = [period_check("start_time", "end_time", "session_ends_after_start")]
+        constraints = [
+            period_check(
+                "start_time",
+                "end_time",
+                "session_ends_after_start",
+                _("The end time must not be before the start time."),
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -1,14 +1,11 @@
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from carportal.models import Publishable
 from carportal.views import PublicListView, attachment_response
 from meetings.filters import MeetingFilter
-from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
-from projects.models import Project
-
-PUBLISHED = Publishable.Status.PUBLISHED
+from meetings.models import Meeting, MeetingDocument, Presidency
 
 
 class PresidencyListView(ListView):
@@ -16,11 +13,7 @@ class PresidencyListView(ListView):
     context_object_name = "presidencies"
 
     def get_queryset(self):
-        return (
-            Presidency.objects.published()
-            .select_related("country")
-            .annotate(meeting_count=Count("meetings", filter=Q(meetings__status=PUBLISHED)))
-        )
+        return Presidency.objects.published().for_list()
 
 
 class PresidencyDetailView(DetailView):
@@ -54,30 +47,11 @@ class MeetingDetailView(DetailView):
     context_object_name = "meeting"
 
     def get_queryset(self):
-        return (
-            Meeting.objects.published()
-            .select_related("country", "presidency")
-            .prefetch_related(
-                "organisers",
-                "co_organisers",
-                "topics",
-                "documents",
-                Prefetch("projects", queryset=Project.objects.published()),
-                Prefetch(
-                    "sessions",
-                    queryset=MeetingSession.objects.prefetch_related(
-                        Prefetch(
-                            "presentations",
-                            queryset=Presentation.objects.select_related("organisation"),
-                        )
-                    ),
-                ),
-            )
-        )
+        return Meeting.objects.for_detail()
 
 
 def meeting_document(request, slug, pk):
     document = get_object_or_404(
-        MeetingDocument, pk=pk, meeting__slug=slug, meeting__status=PUBLISHED
+        MeetingDocument, pk=pk, meeting__slug=slug, meeting__status=Publishable.Status.PUBLISHED
     )
     return attachment_response(document)

@@ -1,18 +1,20 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from carportal.admin import PublishableAdmin
+from carportal.admin import PortalForm, PublishableAdmin
 from projects.models import Project, ProjectFunding, ProjectPartner
 
 
 class ProjectPartnerInline(admin.TabularInline):
     model = ProjectPartner
+    form = PortalForm
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 class ProjectFundingInline(admin.TabularInline):
     model = ProjectFunding
+    form = PortalForm
     extra = 0
     autocomplete_fields = ["funder"]
 

@@ -5,17 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from carportal.models import (
     Country,
-    DatePrecision,
     Organisation,
+    Period,
+    PeriodQuerySet,
     Publishable,
     PublishableQuerySet,
     Topic,
-    normalise_period,
-    period_check,
 )
 
 
-class ProjectQuerySet(PublishableQuerySet):
+class ProjectQuerySet(PublishableQuerySet, PeriodQuerySet):
     def with_period_status(self, today=None):
         """Annotate `period_status`, derived from the dates: planned, ongoing or concluded.
 
@@ -25,8 +24,13 @@ class ProjectQuerySet(PublishableQuerySet):
         today = today or timezone.localdate()
         return self.annotate(
             period_status=models.Case(
-                models.When(end_date__lt=today, then=models.Value(Project.PeriodStatus.CONCLUDED)),
-                models.When(start_date__gt=today, then=models.Value(Project.PeriodStatus.PLANNED)),
+                models.When(
+                    self.over_condition(today), then=models.Value(Project.PeriodStatus.CONCLUDED)
+                ),
+                models.When(
+                    self.not_started_condition(today),
+                    then=models.Value(Project.PeriodStatus.PLANNED),
+                ),
                 models.When(
                     start_date__isnull=False,
                     end_date__isnull=False,
@@ -52,12 +56,39 @@ class ProjectQuerySet(PublishableQuerySet):
             "topics",
         )
 
-    def running_between(self, start, end):
-        """Projects whose recorded period overlaps [start, end]."""
-        return self.filter(start_date__lte=end, end_date__gte=start)
+    def for_detail(self):
+        """A published project's page, with only the published rows it links to."""
+        from meetings.models import Meeting
+        from publications.models import Publication
+
+        published = Project.objects.published()
+        return (
+            self.published()
+            .with_period_status()
+            .prefetch_related(
+                # A prefetch rather than a join, so that a draft parent reads as None.
+                models.Prefetch("parent", queryset=published),
+                models.Prefetch("phases", queryset=published),
+                models.Prefetch("topics", queryset=Topic.objects.active()),
+                models.Prefetch("countries", queryset=Country.objects.active()),
+                models.Prefetch(
+                    "partnerships",
+                    queryset=ProjectPartner.objects.select_related(
+                        "organisation", "organisation__country"
+                    ),
+                ),
+                models.Prefetch(
+                    "fundings", queryset=ProjectFunding.objects.select_related("funder")
+                ),
+                models.Prefetch("meetings", queryset=Meeting.objects.published().for_list()),
+                models.Prefetch(
+                    "publications", queryset=Publication.objects.published().for_list()
+                ),
+            )
+        )
 
 
-class Project(Publishable):
+class Project(Publishable, Period):
     class PeriodStatus(models.TextChoices):
         PLANNED = "planned", _("Planned")
         ONGOING = "ongoing", _("Ongoing")
@@ -85,25 +116,6 @@ class Project(Publishable):
     description = models.TextField(_("description"), blank=True)
     outcomes = models.TextField(
         _("outcomes"), blank=True, help_text=_("What the project produced, one item per line.")
-    )
-    start_date = models.DateField(
-        _("start date"),
-        null=True,
-        blank=True,
-        help_text=_("Leave empty if unknown. With a year-only precision, any day of the year."),
-    )
-    start_precision = models.CharField(
-        _("start date precision"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    end_precision = models.CharField(
-        _("end date precision"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
     )
     partners = models.ManyToManyField(
         Organisation, through="ProjectPartner", related_name="projects", blank=True
@@ -139,11 +151,13 @@ class Project(Publishable):
 
     objects = ProjectQuerySet.as_manager()
 
-    class Meta:
+    # A project without an end date has an end nobody recorded, not a one-day life.
+    open_ended = True
+
+    class Meta(Period.Meta):
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        constraints = [period_check("start_date", "end_date", "project_ends_after_start")]
 
     def __str__(self):
         return self.display_title
@@ -160,11 +174,6 @@ class Project(Publishable):
     @property
     def outcome_list(self):
         return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
-
-    def clean(self):
-        self.start_date, self.end_date = normalise_period(
-            self.start_date, self.start_precision, self.end_date, self.end_precision
-        )
 
 
 class ProjectPartner(models.Model):

@@ -1,11 +1,8 @@
-from django.db.models import Prefetch
 from django.views.generic import DetailView
 
 from carportal.views import PublicListView
-from meetings.models import Meeting
 from projects.filters import ProjectFilter
-from projects.models import Project, ProjectFunding, ProjectPartner
-from publications.models import Publication
+from projects.models import Project
 
 
 class ProjectListView(PublicListView):
@@ -22,22 +19,4 @@ class ProjectDetailView(DetailView):
     context_object_name = "project"
 
     def get_queryset(self):
-        published = Project.objects.published()
-        return (
-            published.with_period_status()
-            .select_related("parent")
-            .prefetch_related(
-                "topics",
-                "countries",
-                Prefetch(
-                    "partnerships",
-                    queryset=ProjectPartner.objects.select_related(
-                        "organisation", "organisation__country"
-                    ),
-                ),
-                Prefetch("fundings", queryset=ProjectFunding.objects.select_related("funder")),
-                Prefetch("phases", queryset=published),
-                Prefetch("meetings", queryset=Meeting.objects.published().for_list()),
-                Prefetch("publications", queryset=Publication.objects.published().for_list()),
-            )
-        )
+        return Project.objects.for_detail()

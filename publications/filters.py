@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from carportal.filters import SlugChoiceFilter, YearFilter, topic_filter
+from carportal.filters import SlugChoiceFilter, YearFilter, in_use, topic_filter
 from carportal.models import Language
 from projects.models import Project
 from publications.models import Publication
@@ -21,8 +21,11 @@ class PublicationFilter(django_filters.FilterSet):
         distinct=True,
     )
     year = YearFilter(field_name="published_on")
-    project = SlugChoiceFilter(label=_("Project"), queryset=Project.objects.published())
-    topic = topic_filter()
+    project = SlugChoiceFilter(
+        label=_("Project"),
+        queryset=in_use(Project.objects.published(), Publication.objects.published(), "project"),
+    )
+    topic = topic_filter(Publication.objects.published())
 
     class Meta:
         model = Publication

@@ -2,20 +2,27 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from carportal.models import (
-    Attachment,
-    DatePrecision,
-    Organisation,
-    Publishable,
-    PublishableQuerySet,
-    Topic,
-)
+from carportal.dates import DatePrecision, format_date
+from carportal.models import Attachment, Organisation, Publishable, PublishableQuerySet, Topic
 from projects.models import Project
 
 
 class PublicationQuerySet(PublishableQuerySet):
     def for_list(self):
-        return self.select_related("project").prefetch_related("editions")
+        return self.prefetch_related("editions")
+
+    def for_detail(self):
+        """A published publication's page, with only the published rows it links to."""
+        published = Publication.objects.published()
+        return self.published().prefetch_related(
+            # Prefetches rather than joins, so that a draft project or original reads as None.
+            models.Prefetch("project", queryset=Project.objects.published()),
+            models.Prefetch("amends", queryset=published),
+            models.Prefetch("addenda", queryset=published),
+            "editions",
+            "organisations",
+            models.Prefetch("topics", queryset=Topic.objects.active()),
+        )
 
 
 class Publication(Publishable):
@@ -100,6 +107,10 @@ class Publication(Publishable):
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
+
+    @property
+    def published_label(self):
+        return format_date(self.published_on, self.published_precision)
 
 
 class Edition(Attachment):

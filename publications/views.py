@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
@@ -22,13 +21,7 @@ class PublicationDetailView(DetailView):
     context_object_name = "publication"
 
     def get_queryset(self):
-        published = Publication.objects.published()
-        return published.select_related("project", "amends").prefetch_related(
-            "editions",
-            "organisations",
-            "topics",
-            Prefetch("addenda", queryset=published),
-        )
+        return Publication.objects.for_detail()
 
 
 def edition_download(request, slug, language):

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from carportal.models import Country, DatePrecision, normalise_period
-from carportal.templatetags.portal import partial_date, period
+from carportal.dates import DatePrecision, format_date, format_period
+from carportal.models import Country
+from projects.models import Project
 from tests.carportal.factories import CountryFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +39,16 @@ def test_reference_data_is_retired_not_deleted():
     ],
 )
 def test_partial_dates_widen_to_the_period_they_stand_for(start, end, expected):
-    widened = normalise_period(datetime.date(2014, 6, 18), start, datetime.date(2015, 2, 3), end)
+    project = Project(
+        start_date=datetime.date(2014, 6, 18),
+        start_precision=start,
+        end_date=datetime.date(2015, 2, 3),
+        end_precision=end,
+    )
 
-    assert tuple(day.isoformat() for day in widened) == expected
+    project.clean()
+
+    assert (project.start_date.isoformat(), project.end_date.isoformat()) == expected
 
 
 @pytest.mark.parametrize(
@@ -58,12 +66,12 @@ def test_partial_dates_widen_to_the_period_they_stand_for(start, end, expected):
     ],
 )
 def test_periods_read_naturally(args, text):
-    assert period(*args) == text
+    assert format_period(*args) == text
 
 
 def test_partial_date_shows_only_what_is_known():
     day = datetime.date(2016, 12, 1)
 
-    assert partial_date(day, DatePrecision.MONTH) == "December 2016"
-    assert partial_date(day, DatePrecision.YEAR) == "2016"
-    assert partial_date(None) == ""
+    assert format_date(day, DatePrecision.MONTH) == "December 2016"
+    assert format_date(day, DatePrecision.YEAR) == "2016"
+    assert format_date(None) == ""

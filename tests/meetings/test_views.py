@@ -236,7 +236,7 @@ def test_a_meeting_known_only_by_month_shows_no_invented_day(client):
         title="Oslo conference",
         start_date=datetime.date(2018, 6, 1),
         end_date=None,
-        date_precision="month",
+        start_precision="month",
     )
     undated = MeetingFactory(title="Undated conference", start_date=None, end_date=None)
 

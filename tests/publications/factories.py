@@ -2,7 +2,8 @@ import datetime
 
 import factory
 
-from carportal.models import DatePrecision, Language, Publishable
+from carportal.dates import DatePrecision
+from carportal.models import Language, Publishable
 from publications.models import Edition, Publication
 
 

@@ -1,0 +1,100 @@
+"""Dates known to a day, a month or a year: how they widen, compare and read.
+
+The group's own pages often give only "June 2018" or "concluded in 2012". One rule widens such
+a date to the days it stands for; queries (`carportal.models.PeriodQuerySet`), pages, calendars
+and PDFs all read partial dates through this module, so they never disagree.
+"""
+
+import calendar
+import functools
+import operator
+
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", gettext_lazy("Exact day")
+    MONTH = "month", gettext_lazy("Month only")
+    YEAR = "year", gettext_lazy("Year only")
+
+
+FORMATS = {
+    DatePrecision.DAY: "j F Y",
+    DatePrecision.MONTH: "F Y",
+    DatePrecision.YEAR: "Y",
+}
+
+
+def widen(day, precision):
+    """The first and the last day that `day`, known to `precision`, stands for."""
+    if precision == DatePrecision.YEAR:
+        return day.replace(month=1, day=1), day.replace(month=12, day=31)
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day, day
+
+
+def format_date(day, precision=DatePrecision.DAY):
+    """A date shown only as precisely as it is known: "13 February 2024", "June 2018", "2016"."""
+    if not day:
+        return ""
+    return date_format(day, FORMATS.get(precision, FORMATS[DatePrecision.DAY]))
+
+
+def format_period(
+    start,
+    end,
+    start_precision=DatePrecision.DAY,
+    end_precision=DatePrecision.DAY,
+    *,
+    open_ended=False,
+    today=None,
+):
+    """A date range without repeating what both ends share: "13–14 February 2024".
+
+    Without an end, a period either lasts its start (a one-day meeting, "June 2026") or, when
+    `open_ended`, runs on from it ("Since 2019", or "From 1 March 2030" before it starts).
+    """
+    if not start and not end:
+        return _("Dates not recorded")
+    if not start:
+        return _("until %(end)s") % {"end": format_date(end, end_precision)}
+    first = format_date(start, start_precision)
+    if not end and open_ended:
+        today = today or timezone.localdate()
+        if widen(start, start_precision)[0] > today:
+            return _("From %(start)s") % {"start": first}
+        return _("Since %(start)s") % {"start": first}
+    last = format_date(end, end_precision) if end else first
+    if first == last:
+        return first
+    if start_precision == end_precision == DatePrecision.DAY and start.year == end.year:
+        if start.month == end.month:
+            return f"{start.day}–{last}"
+        return f"{date_format(start, 'j F')} – {last}"
+    return f"{first} – {last}"
+
+
+def on_or_after(field, precision_field, day):
+    """Rows whose date `field`, widened to its precision, reaches `day` or later.
+
+    A date known to a month reaches `day` when its month is `day`'s month or later, which is
+    the stored date (any day of its month) being on or after the first of `day`'s month.
+    """
+    return _any_precision(lambda p: {f"{field}__gte": widen(day, p)[0]}, precision_field)
+
+
+def after(field, precision_field, day):
+    """Rows whose date `field`, widened to its precision, begins after `day`."""
+    return _any_precision(lambda p: {f"{field}__gt": widen(day, p)[1]}, precision_field)
+
+
+def _any_precision(lookup, precision_field):
+    return functools.reduce(
+        operator.or_,
+        (models.Q(**{precision_field: p}, **lookup(p)) for p in DatePrecision),
+    )
