@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from carportal import views
+from carportal import views, views_admin
 from carportal.sitemaps import sitemaps
 
 admin.site.site_header = _("CAR Portal administration")
@@ -18,5 +19,7 @@ urlpatterns = [
     path("", include("network.urls")),
     path("health/", views.health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # Before the admin's own URLs, whose catch-all would answer first.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", views_admin.staff_file, name="staff_file"),
     path("admin/", admin.site.urls),
 ]

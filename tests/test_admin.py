@@ -1,11 +1,14 @@
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from carportal.models import Publishable
 from meetings.models import Meeting
+from projects.models import Project, ProjectFunding
 from tests.carportal.factories import CountryFactory, OrganisationFactory, TopicFactory
 from tests.meetings.factories import (
+    MeetingDocumentFactory,
     MeetingFactory,
     MeetingSessionFactory,
     PresentationFactory,
@@ -143,3 +146,85 @@ def test_reference_data_cannot_be_deleted_only_retired(admin_client):
     response = admin_client.get(reverse("admin:carportal_country_delete", args=[country.pk]))
 
     assert response.status_code == 403
+
+
+def test_staff_set_how_precisely_a_meeting_date_is_known(admin_client, client):
+    data = meeting_form(
+        CountryFactory(),
+        start_date="2026-06-01",
+        start_precision="month",
+        end_date="",
+        _publish="Save and publish",
+    )
+
+    assert admin_client.post(reverse("admin:meetings_meeting_add"), data).status_code == 302
+
+    page = client.get(Meeting.objects.get().get_absolute_url()).content.decode()
+    assert "June 2026" in page
+    assert "1 June 2026" not in page
+
+
+def autocomplete(admin_client, model, field, term=""):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": model._meta.app_label,
+            "model_name": model._meta.model_name,
+            "field_name": field,
+            "term": term,
+        },
+    )
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_retired_reference_data_is_not_offered_for_new_records(admin_client):
+    TopicFactory(name="Current topic")
+    retired = TopicFactory(name="Retired topic", is_active=False)
+    OrganisationFactory(name="Current funder", funder=True)
+    OrganisationFactory(name="Retired funder", funder=True, is_active=False)
+
+    assert autocomplete(admin_client, Meeting, "topics") == ["Current topic"]
+    assert autocomplete(admin_client, Project, "topics", "topic") == ["Current topic"]
+    assert autocomplete(admin_client, ProjectFunding, "funder", "funder") == ["Current funder"]
+    data = meeting_form(CountryFactory(), topics=[retired.pk], _save_draft="Save as draft")
+    response = admin_client.post(reverse("admin:meetings_meeting_add"), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in str(response.context["adminform"].form.errors["topics"])
+    assert not Meeting.objects.exists()
+
+
+def test_a_record_keeps_its_retired_topic_when_edited(admin_client):
+    country = CountryFactory()
+    retired = TopicFactory(is_active=False)
+    meeting = MeetingFactory(slug="tallinn-2025", country=country, topics=[retired])
+
+    data = meeting_form(country, topics=[retired.pk], title="Renamed", _save_draft="Draft")
+    response = admin_client.post(reverse("admin:meetings_meeting_change", args=[meeting.pk]), data)
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "Renamed"
+    assert list(meeting.topics.all()) == [retired]
+
+
+def test_staff_open_a_draft_publications_file_and_the_public_cannot(admin_client, client):
+    edition = EditionFactory(publication=PublicationFactory(draft=True))
+    change = reverse("admin:publications_publication_change", args=[edition.publication.pk])
+
+    assert edition.file.url in admin_client.get(change).content.decode()
+    response = admin_client.get(edition.file.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 edition"
+    assert client.get(edition.file.url).status_code == 302  # to the admin's sign-in
+    assert admin_client.get(edition.file.url + "x").status_code == 404
+
+
+def test_staff_without_permission_to_view_a_file_get_404(client, django_user_model):
+    edition = EditionFactory()
+    document = MeetingDocumentFactory()
+    staff = django_user_model.objects.create_user("editor", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_meetingdocument"))
+    client.force_login(staff)
+
+    assert client.get(edition.file.url).status_code == 404
+    assert client.get(document.file.url).status_code == 200

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -247,3 +248,22 @@ def test_a_meeting_known_only_by_month_shows_no_invented_day(client):
     assert "1 June 2018" not in listing + detail
     assert "Dates not recorded" in client.get(undated.get_absolute_url()).content.decode()
     assert titles(client.get(LIST))[-1] == "Undated conference"
+
+
+def test_a_tracking_tag_does_not_make_a_list_filtered(client):
+    MeetingFactory()
+
+    response = client.get(f"{LIST}?utm_source=newsletter&page=1")
+
+    assert response.context["is_filtered"] is False
+    assert "Clear filters" not in response.content.decode()
+    assert client.get(f"{LIST}?kind=training").context["is_filtered"] is True
+
+
+def test_an_invalid_year_is_shown_back_as_typed_in_a_text_box(client):
+    html = client.get(f"{LIST}?year=abc").content.decode()
+
+    field = re.search(r'<input[^>]*name="year"[^>]*>', html).group(0)
+    assert 'type="text"' in field
+    assert 'value="abc"' in field
+    assert 'inputmode="numeric"' in field
