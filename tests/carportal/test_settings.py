@@ -31,6 +31,7 @@ CLEARED = {
     "DEBUG",
     "SECRET_KEY",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATABASE_CONNECT_TIMEOUT",
 }
 
 
@@ -81,6 +82,27 @@ def test_services_come_from_the_environment():
         "broker": "redis://cache:6379/0",
         "email": "django.core.mail.backends.smtp.EmailBackend",
     }
+
+
+def test_dead_services_cannot_hold_a_request_for_long():
+    code = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps([s.DATABASES["default"]["OPTIONS"], s.CACHES["default"]["OPTIONS"]]))
+"""
+    result = run_python(
+        code,
+        "carportal.settings.local",
+        DATABASE_URL="postgres://portal@db:5432/carportal",
+        REDIS_URL="redis://cache:6379/0",
+        DATABASE_CONNECT_TIMEOUT="3",
+    )
+
+    assert result.returncode == 0, result.stderr
+    database, cache = json.loads(result.stdout)
+    assert database["connect_timeout"] == 3
+    assert cache == {"socket_connect_timeout": 1, "socket_timeout": 1}
 
 
 def test_production_refuses_to_start_without_a_secret_key():
