@@ -1,6 +1,7 @@
 """Settings are read in a fresh interpreter, as each environment would load them."""
 
 import json
+import logging
 import os
 import secrets
 import subprocess
@@ -31,6 +32,7 @@ CLEARED = {
     "DEBUG",
     "SECRET_KEY",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "LOG_LEVEL",
     "DATABASE_CONNECT_TIMEOUT",
 }
 
@@ -103,6 +105,19 @@ print(json.dumps([s.DATABASES["default"]["OPTIONS"], s.CACHES["default"]["OPTION
     database, cache = json.loads(result.stdout)
     assert database["connect_timeout"] == 3
     assert cache == {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def test_log_level_applies_to_django_and_the_portal_alike():
+    code = """
+import logging, django
+django.setup()
+for name in ("django", "carportal"):
+    print(logging.getLogger(name).getEffectiveLevel())
+"""
+    result = run_python(code, "carportal.settings.local", LOG_LEVEL="WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(logging.WARNING)] * 2
 
 
 def test_production_refuses_to_start_without_a_secret_key():
