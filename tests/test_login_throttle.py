@@ -66,6 +66,7 @@ def test_an_account_guessed_at_from_many_addresses_is_paused_alone(
     response = sign_in(client, "editor", PASSWORD, ELSEWHERE)
     assert_paused(response)
     assert int(response["Retry-After"]) == 15 * 60
+    assert "(in 15\xa0minutes)" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # Another account, from an address that took part, signs in as usual.
     assert sign_in(client, "colleague", PASSWORD, addresses[0]).status_code == 302
