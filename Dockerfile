@@ -12,6 +12,9 @@ COPY . .
 # collectstatic needs a key to import the settings; it is not used for anything else.
 RUN SECRET_KEY=collectstatic-only-$(date +%s)-padding-padding-padding-padding \
     python manage.py collectstatic --no-input
+# Uploads live in the compose file's media volume, which a fresh named volume copies with
+# this directory's owner: created here, it is writable by portal rather than root-only.
+RUN install -d -o portal -g portal /app/media
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "carportal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -66,6 +66,21 @@ def test_dockerfile_builds_from_the_pinned_dependencies():
     assert re.search(r"^USER (?!root)", dockerfile, re.M)
 
 
+def test_uploads_go_to_a_volume_the_application_user_can_write(compose):
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    web = compose["services"]["web"]
+    media_root = web["environment"]["MEDIA_ROOT"]
+    user = re.search(r"^USER (\S+)", dockerfile, re.M)
+
+    assert f"media:{media_root}" in web["volumes"]
+    # A named volume takes the owner of the image's directory on first use, so the
+    # directory must exist, owned by the user the application runs as, before USER.
+    created = re.search(
+        rf"^RUN install -d -o {user.group(1)} -g {user.group(1)} {media_root}$", dockerfile, re.M
+    )
+    assert created and created.start() < user.start()
+
+
 def test_env_example_names_every_variable_the_readme_documents():
     readme = (ROOT / "README.md").read_text()
     documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M))

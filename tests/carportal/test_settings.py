@@ -1,11 +1,13 @@
 """Settings are read in a fresh interpreter, as each environment would load them."""
 
 import json
+import logging
 import os
 import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRINT_SETTINGS = """
@@ -31,6 +33,11 @@ CLEARED = {
     "DEBUG",
     "SECRET_KEY",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "LOG_LEVEL",
+    "DATABASE_CONNECT_TIMEOUT",
+    "TRUSTED_PROXY_COUNT",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_COOL_OFF_MINUTES",
 }
 
 
@@ -81,6 +88,89 @@ def test_services_come_from_the_environment():
         "broker": "redis://cache:6379/0",
         "email": "django.core.mail.backends.smtp.EmailBackend",
     }
+
+
+def test_dead_services_cannot_hold_a_request_for_long():
+    code = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps([s.DATABASES["default"]["OPTIONS"], s.CACHES["default"]["OPTIONS"]]))
+"""
+    result = run_python(
+        code,
+        "carportal.settings.local",
+        DATABASE_URL="postgres://portal@db:5432/carportal",
+        REDIS_URL="redis://cache:6379/0",
+        DATABASE_CONNECT_TIMEOUT="3",
+    )
+
+    assert result.returncode == 0, result.stderr
+    database, cache = json.loads(result.stdout)
+    assert database["connect_timeout"] == 3
+    assert cache == {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def test_log_level_applies_to_django_and_the_portal_alike():
+    code = """
+import logging, django
+django.setup()
+for name in ("django", "carportal"):
+    print(logging.getLogger(name).getEffectiveLevel())
+"""
+    result = run_python(code, "carportal.settings.local", LOG_LEVEL="WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(logging.WARNING)] * 2
+
+
+def test_sign_in_throttling_limits_come_from_the_environment():
+    code = """
+import django
+django.setup()
+from django.conf import settings as s
+print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds())
+"""
+    result = run_python(
+        code, "carportal.settings.local", LOGIN_FAILURE_LIMIT="8", LOGIN_COOL_OFF_MINUTES="30"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["8", "1800.0"]
+
+
+CLIENT_ADDRESS = """
+import django
+django.setup()
+from axes.helpers import get_client_ip_address
+from django.test import RequestFactory
+request = RequestFactory().post(
+    "/admin/login/",
+    REMOTE_ADDR="172.18.0.2",
+    HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9, 10.0.0.5",
+)
+print(get_client_ip_address(request))
+"""
+
+
+@pytest.mark.parametrize(
+    ("proxies", "client"),
+    [
+        # Nothing trusted: the header is the client's own claim; the peer is the client.
+        (None, "172.18.0.2"),
+        # One proxy (REMOTE_ADDR) appended 10.0.0.5; 6.6.6.6 and 203.0.113.9 are claims.
+        ("1", "10.0.0.5"),
+        # Two: a load balancer at 10.0.0.5 saw 203.0.113.9; the spoofed 6.6.6.6 is ignored.
+        ("2", "203.0.113.9"),
+    ],
+)
+def test_sign_in_throttling_trusts_only_the_configured_proxies(proxies, client):
+    environment = {"TRUSTED_PROXY_COUNT": proxies} if proxies else {}
+
+    result = run_python(CLIENT_ADDRESS, "carportal.settings.local", **environment)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == client
 
 
 def test_production_refuses_to_start_without_a_secret_key():

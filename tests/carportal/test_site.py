@@ -1,10 +1,12 @@
 import datetime
+import json
 import re
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.carportal.test_settings import run_python
 from tests.meetings.factories import MeetingFactory, PresidencyFactory
 from tests.projects.factories import ProjectFactory, ProjectPartnerFactory
 from tests.publications.factories import EditionFactory, PublicationFactory
@@ -131,11 +133,17 @@ def test_sitemap_lists_published_pages_only(client, content):
     assert "draft" not in xml.lower()
 
 
-def test_health_reports_database_and_cache(client):
+def test_health_reports_every_service(client, settings):
     response = client.get(reverse("health"))
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        # Without REDIS_URL, Celery runs tasks in-process: no broker to be down.
+        "broker": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "ok",
+    }
 
 
 def test_no_model_change_lacks_a_migration():
@@ -164,16 +172,66 @@ def test_home_and_network_pages_run_a_fixed_number_of_queries(
         assert client.get(reverse("network:index")).status_code == 200
 
 
-def test_health_says_unhealthy_when_the_cache_is_down(client, settings, caplog):
+def test_health_says_degraded_but_serving_when_redis_is_down(client, settings, caplog):
+    closed_port = "redis://127.0.0.1:1/0"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
+            "LOCATION": closed_port,
         }
     }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = closed_port
 
     response = client.get(reverse("health"))
 
-    assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "ok", "cache": "error"}
+    # Pages render without Redis, so the load balancer must keep sending traffic.
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "error",
+        "broker": "error",
+    }
     assert "the cache does not answer" in caplog.text
+    assert "the broker does not answer" in caplog.text
+
+
+HEALTH_REQUEST = """
+import django
+django.setup()
+from django.test import Client
+response = Client().get("/health/")
+print(response.status_code, response["Content-Type"])
+print(response.content.decode())
+"""
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        "postgres://postgres@127.0.0.1:1/carportal",
+        "sqlite:////nonexistent-directory/db.sqlite3",
+    ],
+    ids=["postgresql-closed-port", "sqlite-unopenable-file"],
+)
+def test_health_answers_503_json_when_the_database_is_unreachable(database_url):
+    # A fresh interpreter whose only database really is unreachable: the suite's own
+    # connection stays untouched.
+    result = run_python(
+        HEALTH_REQUEST,
+        "carportal.settings.test",
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="testserver",
+    )
+
+    assert result.returncode == 0, result.stderr
+    status_line, body = result.stdout.splitlines()
+    assert status_line == "503 application/json"
+    assert json.loads(body) == {
+        "status": "error",
+        "database": "error",
+        "cache": "ok",
+        "broker": "eager",
+    }
+    assert "the database does not answer" in result.stderr
