@@ -72,6 +72,14 @@ class PublishableAdmin(PortalAdmin):
         self._set_status(request, queryset, Publishable.Status.DRAFT)
 
 
+class PeriodAdminMixin:
+    """Shows a period in admin lists as the public reads it ("June 2026"), sorted by start."""
+
+    @admin.display(description=_("dates"), ordering="start_date")
+    def period(self, obj):
+        return obj.period_label
+
+
 class ReferenceDataAdmin(PortalAdmin):
     """Reference rows are retired (is_active), not deleted: records keep pointing at them."""
 

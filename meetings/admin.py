@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from carportal.admin import PortalForm, PublishableAdmin
+from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin
 from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
 
 
 @admin.register(Presidency)
-class PresidencyAdmin(PublishableAdmin):
-    list_display = ["name", "country", "start_date", "end_date", "status"]
+class PresidencyAdmin(PeriodAdminMixin, PublishableAdmin):
+    list_display = ["name", "country", "period", "status"]
     list_filter = ["status", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "summary", "priorities"]
@@ -31,8 +31,8 @@ class MeetingDocumentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PublishableAdmin):
-    list_display = ["title", "kind", "start_date", "city", "country", "presidency", "status"]
+class MeetingAdmin(PeriodAdminMixin, PublishableAdmin):
+    list_display = ["title", "kind", "period", "city", "country", "presidency", "status"]
     list_filter = ["status", "kind", "country", "presidency", "topics"]
     list_select_related = ["country", "presidency"]
     search_fields = ["title", "summary", "description", "city"]

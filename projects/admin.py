@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from carportal.admin import PortalForm, PublishableAdmin
+from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin
 from projects.models import Project, ProjectFunding, ProjectPartner
 
 
@@ -20,8 +20,8 @@ class ProjectFundingInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(PublishableAdmin):
-    list_display = ["display_title", "start_date", "end_date", "status"]
+class ProjectAdmin(PeriodAdminMixin, PublishableAdmin):
+    list_display = ["display_title", "period", "status"]
     list_filter = ["status", "topics", "countries"]
     search_fields = ["title", "acronym", "summary", "description"]
     date_hierarchy = "start_date"
