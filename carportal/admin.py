@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from carportal.cache import content_changed
 from carportal.models import Country, Organisation, Publishable, ReferenceData, Topic
 
 
@@ -53,6 +54,7 @@ class PublishableAdmin(PortalAdmin):
 
     def _set_status(self, request, queryset, status):
         count = queryset.exclude(status=status).update(status=status)
+        content_changed()  # update() sends no signals
         label = Publishable.Status(status).label.lower()
         self.message_user(
             request,

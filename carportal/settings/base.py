@@ -41,6 +41,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "carportal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside the security headers, which cached pages get too; outside everything per-user.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "carportal.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,12 +95,16 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # Pages render without the cache; a dead Redis must cost them a second at most.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Pages work without Redis: a hung server must cost a moment, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous public pages come from the cache (carportal/cache.py, docs/adr/0004); any change
+# to content makes them stale at once, and this bounds how long anything missed can last.
+CACHE_PAGES = env.bool("CACHE_PAGES", default=True)
+CACHE_PAGE_SECONDS = env.int("CACHE_PAGE_SECONDS", default=600)
 
 # Celery: Redis as broker when configured; otherwise tasks run in-process at once.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

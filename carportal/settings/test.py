@@ -11,3 +11,6 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
+# A test's changes are never committed, so they would never make a cached page stale;
+# tests/carportal/test_page_cache.py switches the cache on and commits where it matters.
+CACHE_PAGES = False

@@ -108,7 +108,8 @@ print(json.dumps([s.DATABASES["default"]["OPTIONS"], s.CACHES["default"]["OPTION
     assert result.returncode == 0, result.stderr
     database, cache = json.loads(result.stdout)
     assert database["connect_timeout"] == 3
-    assert cache == {"socket_connect_timeout": 1, "socket_timeout": 1}
+    assert 0 < cache["socket_connect_timeout"] <= 1
+    assert 0 < cache["socket_timeout"] <= 1
 
 
 def test_log_level_applies_to_django_and_the_portal_alike():
