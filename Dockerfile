@@ -17,4 +17,5 @@ RUN SECRET_KEY=collectstatic-only-$(date +%s)-padding-padding-padding-padding \
 RUN install -d -o portal -g portal /app/media
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "carportal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Bind address, workers and threads: gunicorn.conf.py.
+CMD ["gunicorn", "carportal.wsgi"]

@@ -114,9 +114,12 @@ def main():
 def gunicorn(env, args):
     """Runs gunicorn for the length of a ``with`` block; it is always stopped afterwards."""
     command = [sys.executable, "-m", "gunicorn", "carportal.wsgi", "--log-level", "warning"]
+    command += ["--access-logfile", os.devnull]
+    # gunicorn.conf.py (gthread) applies; these override its address and sizes.
     command += ["--bind", f"{HOST}:{args.port}", "--workers", str(args.workers)]
-    if args.threads > 1:
-        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    command += ["--threads", str(args.threads)]
+    if args.threads == 1:
+        command += ["--worker-class", "sync"]
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env)
     try:
         wait_until_up(process, args.port)
