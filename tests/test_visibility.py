@@ -71,7 +71,7 @@ def presidency_with_draft_meeting():
 
 
 @pytest.mark.parametrize(
-    "page",
+    "scenario",
     [
         meeting_with_draft_presidency,  # Meeting.for_detail: presidency
         meeting_with_draft_project,  # Meeting.for_detail: projects
@@ -85,8 +85,8 @@ def presidency_with_draft_meeting():
         presidency_with_draft_meeting,  # PresidencyDetailView: meetings.published()
     ],
 )
-def test_a_published_page_never_shows_a_related_draft(client, page):
-    response = client.get(page())
+def test_a_published_page_never_shows_a_related_draft(client, scenario):
+    response = client.get(scenario())
 
     assert response.status_code == 200
     assert SECRET not in response.content.decode()
