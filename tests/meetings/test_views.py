@@ -247,3 +247,23 @@ def test_a_meeting_known_only_by_month_shows_no_invented_day(client):
     assert "1 June 2018" not in listing + detail
     assert "Dates not recorded" in client.get(undated.get_absolute_url()).content.decode()
     assert titles(client.get(LIST))[-1] == "Undated conference"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings/{slug}/documents/99999999999999999999999/",
+        "/meetings/{slug}/documents/9223372036854775808/",
+        "/meetings/{long_slug}/",
+        "/meetings/{long_slug}/documents/{pk}/",
+        "/presidencies/{long_slug}/",
+    ],
+)
+def test_a_key_no_row_could_have_is_not_found(client, path):
+    document = MeetingDocumentFactory()
+
+    response = client.get(
+        path.format(slug=document.meeting.slug, long_slug="x" * 10_000, pk=document.pk)
+    )
+
+    assert response.status_code == 404

@@ -158,3 +158,12 @@ def test_a_short_search_shows_no_notice(client, publications):
 
     assert titles(response) == ["Oslo Conclusions"]
     assert "were searched" not in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["%00", "xx", "EN", "e"])
+def test_an_edition_in_an_unknown_language_is_not_found(client, language):
+    edition = EditionFactory()
+
+    response = client.get(f"/publications/{edition.publication.slug}/editions/{language}/")
+
+    assert response.status_code == 404
