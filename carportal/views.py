@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -53,9 +53,23 @@ class HomeView(TemplateView):
 
 
 def attachment_response(attachment):
-    """Serve a published file through the application, so a draft's files stay private."""
+    """Serve a published file through the application, so a draft's files stay private.
+
+    A file missing from storage (lost in a restore, deleted by hand) is not found for the
+    visitor and logged for staff to upload it again.
+    """
+    try:
+        file = attachment.file.open("rb")
+    except FileNotFoundError:
+        logger.warning(
+            "The file of %s %s is missing from storage: %s",
+            attachment._meta.label,
+            attachment.pk,
+            attachment.file.name,
+        )
+        raise Http404 from None
     return FileResponse(
-        attachment.file.open("rb"),
+        file,
         filename=attachment.file.name.rsplit("/", 1)[-1],
         as_attachment=True,
     )

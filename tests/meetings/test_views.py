@@ -267,3 +267,13 @@ def test_a_key_no_row_could_have_is_not_found(client, path):
     )
 
     assert response.status_code == 404
+
+
+def test_a_document_whose_file_is_missing_is_not_found_and_logged(client, caplog):
+    document = MeetingDocumentFactory()
+    document.file.storage.delete(document.file.name)
+
+    response = client.get(reverse("meetings:document", args=[document.meeting.slug, document.pk]))
+
+    assert response.status_code == 404
+    assert f"meetings.MeetingDocument {document.pk} is missing from storage" in caplog.text

@@ -167,3 +167,15 @@ def test_an_edition_in_an_unknown_language_is_not_found(client, language):
     response = client.get(f"/publications/{edition.publication.slug}/editions/{language}/")
 
     assert response.status_code == 404
+
+
+def test_an_edition_whose_file_is_missing_is_not_found_and_logged(client, caplog):
+    edition = EditionFactory(language=Language.FI)
+    edition.file.storage.delete(edition.file.name)
+
+    response = client.get(reverse("publications:edition", args=[edition.publication.slug, "fi"]))
+
+    assert response.status_code == 404
+    assert f"publications.Edition {edition.pk} is missing from storage: {edition.file.name}" in (
+        caplog.text
+    )
