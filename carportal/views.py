@@ -1,6 +1,8 @@
+import logging
+
 from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -9,6 +11,8 @@ from carportal.health import service_status
 from meetings.models import Meeting, Presidency
 from projects.models import Project
 from publications.models import Publication
+
+logger = logging.getLogger(__name__)
 
 
 class PublicListView(FilterView):
@@ -48,9 +52,23 @@ class HomeView(TemplateView):
 
 
 def attachment_response(attachment):
-    """Serve a published file through the application, so a draft's files stay private."""
+    """Serve a published file through the application, so a draft's files stay private.
+
+    A file missing from storage (lost in a restore, deleted by hand) is not found for the
+    visitor and logged for staff to upload it again.
+    """
+    try:
+        file = attachment.file.open("rb")
+    except FileNotFoundError:
+        logger.warning(
+            "The file of %s %s is missing from storage: %s",
+            attachment._meta.label,
+            attachment.pk,
+            attachment.file.name,
+        )
+        raise Http404 from None
     return FileResponse(
-        attachment.file.open("rb"),
+        file,
         filename=attachment.file.name.rsplit("/", 1)[-1],
         as_attachment=True,
     )

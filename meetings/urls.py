@@ -1,5 +1,6 @@
 from django.urls import path
 
+import carportal.converters  # noqa: F401 - registers the converters the routes name
 from meetings import views
 
 app_name = "meetings"
@@ -7,14 +8,14 @@ app_name = "meetings"
 urlpatterns = [
     path("presidencies/", views.PresidencyListView.as_view(), name="presidency_list"),
     path(
-        "presidencies/<slug:slug>/",
+        "presidencies/<slugfield:slug>/",
         views.PresidencyDetailView.as_view(),
         name="presidency_detail",
     ),
     path("meetings/", views.MeetingListView.as_view(), name="list"),
-    path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="detail"),
+    path("meetings/<slugfield:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path(
-        "meetings/<slug:slug>/documents/<int:pk>/",
+        "meetings/<slugfield:slug>/documents/<pk:pk>/",
         views.meeting_document,
         name="document",
     ),

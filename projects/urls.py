@@ -1,10 +1,11 @@
 from django.urls import path
 
+import carportal.converters  # noqa: F401 - registers the converters the routes name
 from projects import views
 
 app_name = "projects"
 
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="list"),
-    path("projects/<slug:slug>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("projects/<slugfield:slug>/", views.ProjectDetailView.as_view(), name="detail"),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carportal.filters import SlugChoiceFilter, YearFilter, in_use, topic_filter
 from carportal.models import Language
+from carportal.search import search_terms
 from projects.models import Project
 from publications.models import Publication
 
@@ -31,9 +32,13 @@ class PublicationFilter(django_filters.FilterSet):
         model = Publication
         fields = []
 
+    @property
+    def searched(self):
+        """The search as run, so the page can say when part of a long query was dropped."""
+        return search_terms(self.form.cleaned_data["q"] if self.is_valid() else "")
+
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
+        for word in search_terms(value).words:
             queryset = queryset.filter(
                 Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(summary__icontains=word)
             )

@@ -267,3 +267,33 @@ def test_an_invalid_year_is_shown_back_as_typed_in_a_text_box(client):
     assert 'type="text"' in field
     assert 'value="abc"' in field
     assert 'inputmode="numeric"' in field
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings/{slug}/documents/99999999999999999999999/",
+        "/meetings/{slug}/documents/9223372036854775808/",
+        "/meetings/{long_slug}/",
+        "/meetings/{long_slug}/documents/{pk}/",
+        "/presidencies/{long_slug}/",
+    ],
+)
+def test_a_key_no_row_could_have_is_not_found(client, path):
+    document = MeetingDocumentFactory()
+
+    response = client.get(
+        path.format(slug=document.meeting.slug, long_slug="x" * 10_000, pk=document.pk)
+    )
+
+    assert response.status_code == 404
+
+
+def test_a_document_whose_file_is_missing_is_not_found_and_logged(client, caplog):
+    document = MeetingDocumentFactory()
+    document.file.storage.delete(document.file.name)
+
+    response = client.get(reverse("meetings:document", args=[document.meeting.slug, document.pk]))
+
+    assert response.status_code == 404
+    assert f"meetings.MeetingDocument {document.pk} is missing from storage" in caplog.text

@@ -1,4 +1,5 @@
 import datetime
+import time
 
 import pytest
 from django.urls import reverse
@@ -136,3 +137,45 @@ def test_every_edition_language_is_named_in_english_and_in_itself(client):
     for language in Language:
         assert f"Download in {language.label}" in html
     assert '<span lang="fi">suomi</span>' in html
+
+
+def test_a_search_of_thousands_of_words_runs_the_first_ten_and_says_so(client, publications):
+    first_words = "practical guide for caseworkers and case officers pract guid worker"
+    long_query = " ".join([first_words, *(f"nomatch{n}" for n in range(4990))])
+
+    started = time.perf_counter()
+    response = client.get(LIST, {"q": long_query})
+    elapsed = time.perf_counter() - started
+
+    assert response.status_code == 200
+    assert elapsed < 2
+    assert titles(response) == titles(client.get(LIST, {"q": first_words})) == ["Practical guide"]
+    assert f"only its first 10 words were searched: {first_words}" in response.content.decode()
+
+
+def test_a_short_search_shows_no_notice(client, publications):
+    response = client.get(LIST, {"q": "Oslo OSLO conclusions"})
+
+    assert titles(response) == ["Oslo Conclusions"]
+    assert "were searched" not in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["%00", "xx", "EN", "e"])
+def test_an_edition_in_an_unknown_language_is_not_found(client, language):
+    edition = EditionFactory()
+
+    response = client.get(f"/publications/{edition.publication.slug}/editions/{language}/")
+
+    assert response.status_code == 404
+
+
+def test_an_edition_whose_file_is_missing_is_not_found_and_logged(client, caplog):
+    edition = EditionFactory(language=Language.FI)
+    edition.file.storage.delete(edition.file.name)
+
+    response = client.get(reverse("publications:edition", args=[edition.publication.slug, "fi"]))
+
+    assert response.status_code == 404
+    assert f"publications.Edition {edition.pk} is missing from storage: {edition.file.name}" in (
+        caplog.text
+    )
