@@ -22,6 +22,16 @@ def in_use(choices, rows, relation):
     return choices.filter(pk__in=rows.values(relation))
 
 
+def values_in_use(choices, rows, field):
+    """Like `in_use`, for fixed `choices` (kinds, languages), read afresh for every request."""
+
+    def current():
+        used = set(rows.values_list(field, flat=True).distinct())
+        return [(value, label) for value, label in choices if value in used]
+
+    return current
+
+
 def topic_filter(rows, field_name="topics"):
     return SlugChoiceFilter(
         field_name=field_name,

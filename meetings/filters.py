@@ -1,7 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from carportal.filters import SlugChoiceFilter, YearFilter, country_filter, in_use, topic_filter
+from carportal.filters import (
+    SlugChoiceFilter,
+    YearFilter,
+    country_filter,
+    in_use,
+    topic_filter,
+    values_in_use,
+)
 from meetings.models import Meeting, Presidency
 
 
@@ -13,7 +20,9 @@ class MeetingFilter(django_filters.FilterSet):
     )
     year = YearFilter(field_name="start_date")
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=Meeting.Kind.choices, empty_label=_("Any")
+        label=_("Kind"),
+        choices=values_in_use(Meeting.Kind.choices, Meeting.objects.published(), "kind"),
+        empty_label=_("Any"),
     )
     country = country_filter(Meeting.objects.published())
     presidency = SlugChoiceFilter(

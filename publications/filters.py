@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from carportal.filters import SlugChoiceFilter, YearFilter, in_use, topic_filter
+from carportal.filters import SlugChoiceFilter, YearFilter, in_use, topic_filter, values_in_use
 from carportal.models import Language
 from carportal.search import search_terms
 from projects.models import Project
@@ -12,12 +12,16 @@ from publications.models import Publication
 class PublicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=Publication.Kind.choices, empty_label=_("Any")
+        label=_("Kind"),
+        choices=values_in_use(Publication.Kind.choices, Publication.objects.published(), "kind"),
+        empty_label=_("Any"),
     )
     language = django_filters.ChoiceFilter(
         field_name="editions__language",
         label=_("Language"),
-        choices=Language.choices,
+        choices=values_in_use(
+            Language.choices, Publication.objects.published(), "editions__language"
+        ),
         empty_label=_("Any"),
         distinct=True,
     )

@@ -7,10 +7,12 @@ a template. Removing the guard makes its case fail.
 import pytest
 from django.urls import reverse
 
+from meetings.models import Meeting
+from publications.models import Publication
 from tests.carportal.factories import CountryFactory, OrganisationFactory, TopicFactory
 from tests.meetings.factories import MeetingFactory, PresidencyFactory
 from tests.projects.factories import ProjectFactory, ProjectFundingFactory
-from tests.publications.factories import PublicationFactory
+from tests.publications.factories import EditionFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +102,10 @@ def choices(client, url, field):
     return list(response_form(client, url).fields[field].queryset)
 
 
+def values(client, url, field):
+    return [value for value, _label in response_form(client, url).fields[field].choices if value]
+
+
 def test_filters_offer_only_values_that_published_rows_have(client):
     used, unused, retired = (
         TopicFactory(slug="used"),
@@ -120,11 +126,20 @@ def test_filters_offer_only_values_that_published_rows_have(client):
     PublicationFactory(project=with_publications, topics=[used])
     ProjectFactory(slug="without-publications")
 
+    EditionFactory(publication=PublicationFactory(kind=Publication.Kind.HANDBOOK), language="lt")
+    EditionFactory(publication=PublicationFactory(draft=True), language="ru")
+
     meetings, publications = reverse("meetings:list"), reverse("publications:list")
     assert choices(client, meetings, "topic") == [used]
     assert choices(client, meetings, "country") == [lithuania]
     assert choices(client, reverse("projects:list"), "funder") == [funder]
     assert choices(client, publications, "project") == [with_publications]
+    assert values(client, meetings, "kind") == [Meeting.Kind.EXPERT_GROUP_MEETING]
+    assert values(client, publications, "kind") == [
+        Publication.Kind.HANDBOOK,
+        Publication.Kind.REPORT,
+    ]
+    assert values(client, publications, "language") == ["lt"]
     # A value the filter does not offer is refused, not silently ignored.
     for url in (
         f"{meetings}?topic=retired",
@@ -133,6 +148,8 @@ def test_filters_offer_only_values_that_published_rows_have(client):
         f"{reverse('projects:list')}?funder={retired_funder.slug}",
         f"{publications}?project=draft-only",
         f"{publications}?project=without-publications",
+        f"{publications}?language=ru",
+        f"{meetings}?kind=webinar",
     ):
         assert response_form(client, url).errors, url
 
