@@ -22,6 +22,17 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", gettext_lazy("Year only")
 
 
+def precision_field(verbose_name, **kwargs):
+    """The field that says how precisely the date beside it is known."""
+    return models.CharField(
+        verbose_name,
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        **kwargs,
+    )
+
+
 FORMATS = {
     DatePrecision.DAY: "j F Y",
     DatePrecision.MONTH: "F Y",

@@ -270,20 +270,12 @@ class Period(models.Model):
         blank=True,
         help_text=_("Leave empty while it is not known. For a month or a year, any day in it."),
     )
-    start_precision = models.CharField(
+    start_precision = dates.precision_field(
         _("start known to"),
-        max_length=5,
-        choices=dates.DatePrecision.choices,
-        default=dates.DatePrecision.DAY,
         help_text=_('Shown publicly as precisely as this: "13 June 2026", "June 2026", "2026".'),
     )
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    end_precision = models.CharField(
-        _("end known to"),
-        max_length=5,
-        choices=dates.DatePrecision.choices,
-        default=dates.DatePrecision.DAY,
-    )
+    end_precision = dates.precision_field(_("end known to"))
 
     class Meta:
         abstract = True

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from carportal.dates import DatePrecision, format_date
+from carportal.dates import format_date, precision_field
 from carportal.models import Attachment, Organisation, Publishable, PublishableQuerySet, Topic
 from projects.models import Project
 
@@ -52,12 +52,7 @@ class Publication(Publishable):
         blank=True,
         help_text=_("Leave empty if unknown. With a month or year precision, any day in it."),
     )
-    published_precision = models.CharField(
-        _("publication date precision"),
-        max_length=5,
-        choices=DatePrecision.choices,
-        default=DatePrecision.DAY,
-    )
+    published_precision = precision_field(_("publication date precision"))
     project = models.ForeignKey(
         Project,
         on_delete=models.PROTECT,

@@ -138,6 +138,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOL_OFF_MINUTES", default=
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "carportal.lockout.sign_in_paused"
+# Log failures and pauses by what is throttled (account, address), without the user agent,
+# and no banner at every start of a command.
+AXES_VERBOSE = False
 # Behind reverse proxies, each appending the address it saw to X-Forwarded-For, the
 # client's address is the TRUSTED_PROXY_COUNT-th entry from the right; entries further
 # left are the client's own claims. python-ipware counts only the proxies listed after the
