@@ -302,15 +302,6 @@ class Period(models.Model):
             )
 
     @property
-    def last_day(self):
-        """The period's last day as far as it is known, or None."""
-        if self.end_date:
-            return dates.widen(self.end_date, self.end_precision)[1]
-        if self.start_date and not self.open_ended:
-            return dates.widen(self.start_date, self.start_precision)[1]
-        return None
-
-    @property
     def period_label(self):
         return dates.format_period(
             self.start_date,
