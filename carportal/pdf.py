@@ -4,11 +4,13 @@ weasyprint needs Pango from the operating system (README, "PDF documents"). With
 rest of the portal runs, and a PDF view answers with a 503 page that says what is missing.
 """
 
+import logging
 import mimetypes
 import posixpath
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
@@ -18,6 +20,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header, http_date
+from django.utils.translation import gettext_lazy as _
+
+# Seven INFO lines per document on weasyprint's progress would drown the portal's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PDF_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
 SETUP_HINT = f"apt-get install {PDF_PACKAGES}"
@@ -140,3 +146,32 @@ def pdf_response(request, template_name, contexts, filename):
     response["Content-Disposition"] = content_disposition_header(False, filename)
     response["Last-Modified"] = http_date()
     return response
+
+
+def rows_pdf_response(request, template_name, rows, *, context_name, kind):
+    """One document per row (the template sees it as `context_name`), all in one PDF."""
+    rows = list(rows)
+    filename = f"{kind}-{rows[0].slug}.pdf" if len(rows) == 1 else f"{kind}s.pdf"
+    return pdf_response(request, template_name, [{context_name: row} for row in rows], filename)
+
+
+def pdf_admin_action(published_rows, respond):
+    """The admin action "Export selected as PDF": the selected rows that are published.
+
+    `published_rows` is the public page's queryset method (such as `for_detail`), so a PDF
+    made in the admin shows what the public one shows; `respond(request, rows)` makes it.
+    """
+
+    @admin.action(description=_("Export selected as PDF"), permissions=["view"])
+    def export_pdf(modeladmin, request, queryset):
+        rows = list(published_rows().filter(pk__in=queryset.values("pk")))
+        if not rows:
+            modeladmin.message_user(
+                request,
+                _("Only published items can be exported as PDF, and none of these is."),
+                messages.WARNING,
+            )
+            return None
+        return respond(request, rows)
+
+    return export_pdf

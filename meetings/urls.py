@@ -18,4 +18,9 @@ urlpatterns = [
         views.meeting_document,
         name="document",
     ),
+    path(
+        "meetings/<slug:slug>/programme.pdf",
+        views.meeting_programme_pdf,
+        name="programme_pdf",
+    ),
 ]

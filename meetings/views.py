@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from carportal.models import Publishable
+from carportal.pdf import rows_pdf_response
 from carportal.views import PublicListView, attachment_response
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting, MeetingDocument, Presidency
@@ -55,3 +56,14 @@ def meeting_document(request, slug, pk):
         MeetingDocument, pk=pk, meeting__slug=slug, meeting__status=Publishable.Status.PUBLISHED
     )
     return attachment_response(document)
+
+
+def programme_pdf(request, meetings):
+    """The programmes of `meetings` (rows of `Meeting.objects.for_detail()`) as one PDF."""
+    return rows_pdf_response(
+        request, "pdf/meeting_programme.html", meetings, context_name="meeting", kind="programme"
+    )
+
+
+def meeting_programme_pdf(request, slug):
+    return programme_pdf(request, [get_object_or_404(Meeting.objects.for_detail(), slug=slug)])

@@ -1,5 +1,6 @@
 """PDF documents, read back as text: carportal/pdf.py and the views that use it."""
 
+import datetime
 import io
 import logging
 import sys
@@ -9,20 +10,38 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from carportal.pdf import unavailable_reason, url_fetcher
+from meetings.models import MeetingSession
+from projects.models import ProjectPartner
+from tests.carportal.factories import CountryFactory, OrganisationFactory
+from tests.meetings.factories import (
+    MeetingDocumentFactory,
+    MeetingFactory,
+    MeetingSessionFactory,
+    PresentationFactory,
+    PresidencyFactory,
+)
+from tests.projects.factories import (
+    ProjectFactory,
+    ProjectFundingFactory,
+    ProjectPartnerFactory,
+)
+from tests.publications.factories import PublicationFactory
 
 # CI installs Pango (.ci/run), so there these tests run; CARPORTAL_REQUIRE_SERVICES fails a skip.
 requires_weasyprint = pytest.mark.skipif(
     bool(unavailable_reason()), reason="needs weasyprint with Pango: see README, PDF documents"
 )
-pytestmark = requires_weasyprint
+pytestmark = [requires_weasyprint, pytest.mark.django_db]
 
 BASE_URL = "http://testserver/"
 
 
 def pdf_text(content):
+    """The document's text with lines joined: a long title may wrap anywhere."""
     import pypdf
 
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+    pages = pypdf.PdfReader(io.BytesIO(content)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 def pdf_reader(content):
@@ -96,3 +115,213 @@ def test_check_pdf_says_when_pdfs_work(capsys):
     call_command("check_pdf")
 
     assert "PDF downloads are on" in capsys.readouterr().out
+
+
+def test_a_meeting_programme_reads_back_with_its_facts_sessions_and_documents(client):
+    presidency = PresidencyFactory(name="Lithuanian Presidency 2024-2025")
+    meeting = MeetingFactory(
+        title="Vaikų apsauga ir prekyba žmonėmis: ąčęėįšųūž",
+        city="Rīga",
+        country=CountryFactory(name="Latvija"),
+        start_date=datetime.date(2025, 3, 4),
+        end_date=datetime.date(2025, 3, 5),
+        presidency=presidency,
+    )
+    meeting.organisers.set([OrganisationFactory(name="Bērnu tiesību aizsardzība āčēģīķļņšūž")])
+    opening = MeetingSessionFactory(meeting=meeting, title="Opening", position=1)
+    PresentationFactory(
+        session=opening, title="Практическое руководство", speaker="Ona Žemaitė", speaker_role=""
+    )
+    for position, title in ((2, "Workshop on guardianship"), (3, "Workshop on interviews")):
+        MeetingSessionFactory(
+            meeting=meeting,
+            title=title,
+            kind=MeetingSession.Kind.PARALLEL_WORKSHOP,
+            position=position,
+        )
+    MeetingDocumentFactory(meeting=meeting, title="Concept note")
+
+    response = client.get(f"/meetings/{meeting.slug}/programme.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="programme-{meeting.slug}.pdf"'
+    assert response.has_header("ETag")
+    assert response.has_header("Last-Modified")
+    text = pdf_text(response.content)
+    for expected in (
+        "Vaikų apsauga ir prekyba žmonėmis: ąčęėįšųūž",
+        "4–5 March 2025",
+        "Rīga, Latvija",
+        "Lithuanian Presidency 2024-2025",
+        "Bērnu tiesību aizsardzība āčēģīķļņšūž",
+        "Opening",
+        "Практическое руководство",
+        "Ona Žemaitė",
+        "2 parallel workshops",
+        "Workshop on guardianship",
+        "Workshop on interviews",
+        "Concept note",
+        "Page 1 of 1",
+    ):
+        assert expected in text, expected
+
+
+def test_a_pdf_carries_its_title_and_language_and_is_tagged(client):
+    meeting = MeetingFactory(title="Expert group meeting in Vilnius")
+
+    reader = pdf_reader(client.get(f"/meetings/{meeting.slug}/programme.pdf").content)
+
+    assert reader.metadata.title == "Programme: Expert group meeting in Vilnius"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    assert reader.outline[0].title == "Expert group meeting in Vilnius"
+
+
+def test_a_long_programme_numbers_its_pages(client):
+    meeting = MeetingFactory()
+    for position in range(60):
+        MeetingSessionFactory(meeting=meeting, position=position, description="Discussion. " * 40)
+
+    reader = pdf_reader(client.get(f"/meetings/{meeting.slug}/programme.pdf").content)
+
+    pages = len(reader.pages)
+    assert pages > 2
+    assert f"Page 1 of {pages}" in reader.pages[0].extract_text()
+    assert f"Page {pages} of {pages}" in reader.pages[-1].extract_text()
+
+
+@pytest.mark.parametrize(
+    ("factory", "kind"), [(MeetingFactory, "programme"), (ProjectFactory, "factsheet")]
+)
+def test_a_drafts_pdf_is_not_found_like_its_page(client, factory, kind):
+    published, draft = factory(), factory(draft=True)
+    prefix = "meetings" if kind == "programme" else "projects"
+
+    assert client.get(f"/{prefix}/{published.slug}/{kind}.pdf").status_code == 200
+    assert client.get(f"/{prefix}/{draft.slug}/{kind}.pdf").status_code == 404
+
+
+def test_detail_pages_link_their_pdf(client):
+    meeting = MeetingFactory()
+    project = ProjectFactory()
+
+    meeting_page = client.get(meeting.get_absolute_url()).content.decode()
+    project_page = client.get(project.get_absolute_url()).content.decode()
+
+    assert f'href="/meetings/{meeting.slug}/programme.pdf"' in meeting_page
+    assert "Download the programme (PDF)" in meeting_page
+    assert f'href="/projects/{project.slug}/factsheet.pdf"' in project_page
+    assert "Download the factsheet (PDF)" in project_page
+
+
+def test_without_pango_a_pdf_link_answers_with_a_clear_503(client, monkeypatch):
+    meeting = MeetingFactory()
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+
+    response = client.get(f"/meetings/{meeting.slug}/programme.pdf")
+
+    assert response.status_code == 503
+    assert "PDF downloads are not available" in response.content.decode()
+    assert "libpango-1.0-0" in response.content.decode()
+
+
+def test_a_project_factsheet_reads_back_with_partners_funders_and_links(client):
+    project = ProjectFactory(
+        acronym="PROMISE",
+        title="Barnahus in the Baltic Sea Region",
+        summary="Child-friendly justice for child victims.",
+        start_date=datetime.date(2015, 9, 1),
+        end_date=datetime.date(2035, 8, 31),
+        contact_role="Head of the Children at Risk Unit",
+        contact_email="car@example.org",
+    )
+    ProjectPartnerFactory(project=project, organisation=OrganisationFactory(name="Lead body"))
+    ProjectPartnerFactory(
+        project=project,
+        organisation=OrganisationFactory(name="Partner body"),
+        role=ProjectPartner.Role.PARTNER,
+    )
+    ProjectFundingFactory(project=project, programme="Internal Security Fund")
+    MeetingFactory(title="Barnahus meeting", projects=[project])
+    PublicationFactory(title="Barnahus standards", project=project)
+    PublicationFactory(title="Unfinished draft", project=project, draft=True)
+
+    response = client.get(f"/projects/{project.slug}/factsheet.pdf")
+
+    assert response["Content-Disposition"] == f'inline; filename="factsheet-{project.slug}.pdf"'
+    text = pdf_text(response.content)
+    for expected in (
+        "Barnahus in the Baltic Sea Region",
+        "Child-friendly justice for child victims.",
+        "September 2015",
+        "Ongoing",
+        "Lead body",
+        "Partner body",
+        "Internal Security Fund",
+        "Head of the Children at Risk Unit",
+        "car@example.org",
+        "Barnahus meeting",
+        "Barnahus standards",
+    ):
+        assert expected in text, expected
+    assert "Unfinished draft" not in text
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_pdf_views_run_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+    meeting = MeetingFactory()
+    project = ProjectFactory()
+    for _ in range(rows):
+        session = MeetingSessionFactory(meeting=meeting)
+        PresentationFactory(session=session, organisation=OrganisationFactory())
+        MeetingDocumentFactory(meeting=meeting)
+        ProjectPartnerFactory(project=project, role=ProjectPartner.Role.PARTNER)
+        ProjectFundingFactory(project=project)
+        MeetingFactory(projects=[project])
+        PublicationFactory(project=project)
+
+    for url in (
+        f"/meetings/{meeting.slug}/programme.pdf",
+        f"/projects/{project.slug}/factsheet.pdf",
+    ):
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
+
+
+def test_the_admin_exports_one_selected_meeting_as_its_programme(admin_client):
+    meeting = MeetingFactory(title="Selected meeting")
+
+    response = admin_client.post(
+        "/admin/meetings/meeting/", {"action": "export_pdf", "_selected_action": [meeting.pk]}
+    )
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="programme-{meeting.slug}.pdf"'
+    assert "Selected meeting" in pdf_text(response.content)
+
+
+def test_the_admin_exports_several_projects_as_one_pdf(admin_client):
+    first, second = ProjectFactory(title="First project"), ProjectFactory(title="Second project")
+
+    response = admin_client.post(
+        "/admin/projects/project/",
+        {"action": "export_pdf", "_selected_action": [first.pk, second.pk]},
+    )
+
+    assert response["Content-Disposition"] == 'inline; filename="factsheets.pdf"'
+    text = pdf_text(response.content)
+    assert "First project" in text
+    assert "Second project" in text
+
+
+def test_the_admin_explains_why_a_draft_is_not_exported(admin_client):
+    draft = MeetingFactory(draft=True)
+
+    response = admin_client.post(
+        "/admin/meetings/meeting/",
+        {"action": "export_pdf", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+
+    assert "Only published items can be exported as PDF" in response.content.decode()
