@@ -3,11 +3,14 @@
 import datetime
 import io
 import logging
+import re
 import sys
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from carportal.pdf import unavailable_reason, url_fetcher
 from meetings.models import MeetingSession
@@ -25,7 +28,7 @@ from tests.projects.factories import (
     ProjectFundingFactory,
     ProjectPartnerFactory,
 )
-from tests.publications.factories import PublicationFactory
+from tests.publications.factories import EditionFactory, PublicationFactory
 
 # CI installs Pango (.ci/run), so there these tests run; CARPORTAL_REQUIRE_SERVICES fails a skip.
 requires_weasyprint = pytest.mark.skipif(
@@ -325,3 +328,110 @@ def test_the_admin_explains_why_a_draft_is_not_exported(admin_client):
     )
 
     assert "Only published items can be exported as PDF" in response.content.decode()
+
+
+def test_the_catalogue_holds_the_filtered_rows_and_no_others(client):
+    guide = PublicationFactory(title="Guidelines on child trafficking", kind="guidelines")
+    EditionFactory(publication=guide, language="lt", title="Gairės dėl prekybos vaikais ąčęėįšųūž")
+    EditionFactory(publication=guide, language="ru", title="Практическое руководство")
+    lv_only = PublicationFactory(title="Latvian guidelines", kind="guidelines")
+    EditionFactory(publication=lv_only, language="lv", title="Vadlīnijas āčēģīķļņšūž")
+    PublicationFactory(title="Annual report", kind="report")
+    PublicationFactory(title="Draft guidelines", kind="guidelines", draft=True)
+
+    response = client.get("/publications/catalogue.pdf?kind=guidelines&language=lt")
+
+    assert response["Content-Disposition"] == 'inline; filename="publications.pdf"'
+    text = pdf_text(response.content)
+    assert "Publications catalogue" in text
+    assert "Kind: Guidelines" in text
+    assert "Language: Lithuanian" in text
+    assert "Guidelines on child trafficking" in text
+    assert "Gairės dėl prekybos vaikais ąčęėįšųūž" in text
+    assert "Практическое руководство" in text
+    assert "Latvian guidelines" not in text
+    assert "Annual report" not in text
+    assert "Draft guidelines" not in text
+
+
+def test_the_catalogue_has_a_cover_contents_with_page_numbers_and_bookmarks(client):
+    for number in range(12):
+        publication = PublicationFactory(
+            title=f"Handbook {number:02}", summary="A long summary. " * 120
+        )
+        EditionFactory(publication=publication, language="lv", title="Rokasgrāmata āčēģīķļņšūž")
+
+    reader = pdf_reader(client.get("/publications/catalogue.pdf").content)
+
+    pages = len(reader.pages)
+    contents = " ".join(reader.pages[1].extract_text().split())
+    assert "Contents" in contents
+    # Each entry's page (target-counter): the first follows the cover and the contents.
+    assert re.search(r"Handbook 00 [. ]+ 3 ", contents)
+    assert re.search(rf"Handbook 11 [. ]+ {pages} ", contents)
+    assert "Page 1 of" not in reader.pages[0].extract_text()  # the cover has no footer
+    assert f"Page {pages} of {pages}" in reader.pages[-1].extract_text()
+    assert "Rokasgrāmata āčēģīķļņšūž" in reader.pages[-1].extract_text()
+    cover, children = reader.outline
+    assert cover.title == "Publications catalogue"
+    assert "Handbook 11" in [item.title for item in children]
+
+
+def test_an_invalid_filter_gives_the_list_pages_error_not_a_pdf(client):
+    response = client.get("/publications/catalogue.pdf?year=abc&kind=report", follow=True)
+
+    assert response.redirect_chain == [("/publications/?year=abc&kind=report", 302)]
+    assert response["Content-Type"].startswith("text/html")
+    assert "Some filters could not be applied" in response.content.decode()
+
+
+def test_the_publication_list_links_its_pdf_with_the_current_filters(client):
+    PublicationFactory(kind="guidelines")
+
+    html = client.get("/publications/?kind=guidelines&page=1").content.decode()
+
+    assert 'href="/publications/catalogue.pdf?kind=guidelines"' in html
+    assert "Download this list as PDF" in html
+
+
+def test_a_publication_with_the_slug_catalogue_keeps_its_page(client):
+    PublicationFactory(slug="catalogue", title="A publication called catalogue")
+
+    assert client.get("/publications/catalogue/").status_code == 200
+    assert client.get("/publications/catalogue.pdf")["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_catalogue_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+    project = ProjectFactory()
+    for _ in range(rows):
+        publication = PublicationFactory(project=project)
+        EditionFactory(publication=publication, language="en")
+        EditionFactory(publication=publication, language="lt")
+
+    with django_assert_max_num_queries(6):
+        response = client.get(f"/publications/catalogue.pdf?project={project.slug}&language=lt")
+    assert response.status_code == 200
+
+
+def test_an_anonymous_pdf_comes_from_the_page_cache_with_its_headers(
+    client, admin_client, settings, monkeypatch, django_assert_num_queries
+):
+    settings.CACHE_PAGES = True
+    monkeypatch.setattr("carportal.cache._quiet_until", 0.0)
+    meeting = MeetingFactory()
+    url = f"/meetings/{meeting.slug}/programme.pdf"
+    first = client.get(url)
+
+    with django_assert_num_queries(0):
+        again = client.get(url)
+        unchanged = client.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert again.content == first.content
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert unchanged.status_code == 304
+    # Anyone signed in gets a freshly made document, as with every page.
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(url).status_code == 200
+    assert any("meetings_meeting" in query["sql"] for query in queries.captured_queries)
