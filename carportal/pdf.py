@@ -148,11 +148,11 @@ def pdf_response(request, template_name, contexts, filename):
     return response
 
 
-def rows_pdf_response(request, template_name, rows, *, context_name, kind):
-    """One document per row (the template sees it as `context_name`), all in one PDF."""
+def rows_pdf_response(request, template_name, rows, *, kind, context):
+    """One document per row (its template context is `context(row)`), all in one PDF."""
     rows = list(rows)
     filename = f"{kind}-{rows[0].slug}.pdf" if len(rows) == 1 else f"{kind}s.pdf"
-    return pdf_response(request, template_name, [{context_name: row} for row in rows], filename)
+    return pdf_response(request, template_name, [context(row) for row in rows], filename)
 
 
 def pdf_admin_action(published_rows, respond):

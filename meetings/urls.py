@@ -11,6 +11,11 @@ urlpatterns = [
         views.PresidencyDetailView.as_view(),
         name="presidency_detail",
     ),
+    path(
+        "presidencies/<slug:slug>/report.pdf",
+        views.presidency_report_pdf,
+        name="presidency_report_pdf",
+    ),
     path("meetings/", views.MeetingListView.as_view(), name="list"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path(

@@ -27,7 +27,11 @@ class ProjectDetailView(DetailView):
 def factsheet_pdf(request, projects):
     """The factsheets of `projects` (rows of `Project.objects.for_detail()`) as one PDF."""
     return rows_pdf_response(
-        request, "pdf/project_factsheet.html", projects, context_name="project", kind="factsheet"
+        request,
+        "pdf/project_factsheet.html",
+        projects,
+        kind="factsheet",
+        context=lambda project: {"project": project},
     )
 
 

@@ -435,3 +435,78 @@ def test_an_anonymous_pdf_comes_from_the_page_cache_with_its_headers(
     with CaptureQueriesContext(connection) as queries:
         assert admin_client.get(url).status_code == 200
     assert any("meetings_meeting" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_presidency_report_gathers_its_year(client):
+    presidency = PresidencyFactory(
+        name="Lithuanian Presidency 2024-2025",
+        start_date=datetime.date(2024, 7, 1),
+        end_date=datetime.date(2025, 6, 30),
+        priorities="Vaiko teisės: ąčęėįšųūž\nBarnahus for every child",
+    )
+    meeting = MeetingFactory(
+        title="Expert group meeting in Vilnius",
+        presidency=presidency,
+        start_date=datetime.date(2024, 10, 8),
+        end_date=None,
+    )
+    PresentationFactory(
+        session=MeetingSessionFactory(meeting=meeting, title="Guardianship session"),
+        speaker="Ivan Petrov",
+        title="Практическое руководство",
+    )
+    MeetingFactory(title="Draft meeting", presidency=presidency, draft=True)
+    ProjectFactory(
+        title="Project in the year",
+        start_date=datetime.date(2024, 1, 1),
+        end_date=datetime.date(2025, 12, 31),
+    )
+    ProjectFactory(title="Project long ago", start_date=datetime.date(2010, 1, 1), end_date=None)
+    PublicationFactory(title="Report of the year", published_on=datetime.date(2025, 2, 1))
+    PublicationFactory(title="Report of another year", published_on=datetime.date(2019, 2, 1))
+
+    response = client.get(f"/presidencies/{presidency.slug}/report.pdf")
+
+    assert response["Content-Disposition"] == f'inline; filename="report-{presidency.slug}.pdf"'
+    text = pdf_text(response.content)
+    for expected in (
+        "Lithuanian Presidency 2024-2025",
+        "Vaiko teisės: ąčęėįšųūž",
+        "Expert group meeting in Vilnius",
+        "8 October 2024",
+        "Guardianship session",
+        "Ivan Petrov",
+        "Практическое руководство",
+        "Project in the year",
+        "Report of the year",
+    ):
+        assert expected in text, expected
+    for absent in ("Draft meeting", "Project long ago", "Report of another year"):
+        assert absent not in text, absent
+    assert re.search(r"Expert group meeting in Vilnius [. ]+ 1 ", text)
+
+
+def test_a_draft_presidency_has_no_report_and_a_published_one_links_it(client):
+    published, draft = PresidencyFactory(), PresidencyFactory(draft=True)
+
+    page = client.get(published.get_absolute_url()).content.decode()
+
+    assert f'href="/presidencies/{published.slug}/report.pdf"' in page
+    assert client.get(f"/presidencies/{draft.slug}/report.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_presidency_report_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, rows
+):
+    presidency = PresidencyFactory(
+        start_date=datetime.date(2024, 7, 1), end_date=datetime.date(2025, 6, 30)
+    )
+    for _ in range(rows):
+        meeting = MeetingFactory(presidency=presidency)
+        PresentationFactory(session=MeetingSessionFactory(meeting=meeting))
+        ProjectFactory()
+        EditionFactory(publication=PublicationFactory(published_on=datetime.date(2025, 1, 1)))
+
+    with django_assert_max_num_queries(18):
+        assert client.get(f"/presidencies/{presidency.slug}/report.pdf").status_code == 200
