@@ -14,9 +14,10 @@ document (it only grows, and the documents run smallest first).
 Measured on this 2-core machine shared with other work (load average 2.5): programme, 2 pages,
 0.11 s; catalogue of 51 pages 4.8 s; of 198 pages 18.3 s, peak 487 MB. Against bare
 weasyprint that is 2.8x to 3.6x, over the 1.5x goal. A profile of the 51-page catalogue puts
-the difference in the engine, not in Django: writing the tagged PDF (PDF/UA-1) takes about
-1.8 s of it against 0.9 s untagged, and the contents' page numbers (target-counter) make
-weasyprint lay the pages out twice; queries and templates take under 0.1 s.
+the difference in the engine, not in Django: writing the tagged PDF (PDF/UA-1) took about
+2.5 s against about 1 s untagged, and the contents' page numbers (target-counter) make
+weasyprint lay the pages out twice; the queries and the template took about 0.3 s of the
+7.6 s the profiled request ran.
 """
 
 import argparse
