@@ -17,6 +17,7 @@ $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.installed-run
+	$(MANAGE) check_pdf
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed
 	$(MANAGE) ensure_local_admin

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin
+from carportal.pdf import pdf_admin_action
 from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
+from meetings.views import programme_pdf, report_pdf
 
 
 @admin.register(Presidency)
@@ -14,6 +16,10 @@ class PresidencyAdmin(PeriodAdminMixin, PublishableAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["country", "projects"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = [
+        *PublishableAdmin.actions,
+        pdf_admin_action(Presidency.objects.published, report_pdf),
+    ]
 
 
 class MeetingSessionInline(admin.StackedInline):
@@ -47,6 +53,10 @@ class MeetingAdmin(PeriodAdminMixin, PublishableAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [MeetingSessionInline, MeetingDocumentInline]
+    actions = [
+        *PublishableAdmin.actions,
+        pdf_admin_action(Meeting.objects.for_detail, programme_pdf),
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status"]}),
         (

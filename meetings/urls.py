@@ -12,11 +12,21 @@ urlpatterns = [
         views.PresidencyDetailView.as_view(),
         name="presidency_detail",
     ),
+    path(
+        "presidencies/<slugfield:slug>/report.pdf",
+        views.presidency_report_pdf,
+        name="presidency_report_pdf",
+    ),
     path("meetings/", views.MeetingListView.as_view(), name="list"),
     path("meetings/<slugfield:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path(
         "meetings/<slugfield:slug>/documents/<pk:pk>/",
         views.meeting_document,
         name="document",
+    ),
+    path(
+        "meetings/<slugfield:slug>/programme.pdf",
+        views.meeting_programme_pdf,
+        name="programme_pdf",
     ),
 ]

@@ -3,9 +3,11 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from carportal.models import Publishable
+from carportal.pdf import rows_pdf_response
 from carportal.views import PublicListView, attachment_response
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting, MeetingDocument, Presidency
+from publications.models import Publication
 
 
 class PresidencyListView(ListView):
@@ -55,3 +57,45 @@ def meeting_document(request, slug, pk):
         MeetingDocument, pk=pk, meeting__slug=slug, meeting__status=Publishable.Status.PUBLISHED
     )
     return attachment_response(document)
+
+
+def programme_pdf(request, meetings):
+    """The programmes of `meetings` (rows of `Meeting.objects.for_detail()`) as one PDF."""
+    return rows_pdf_response(
+        request,
+        "pdf/meeting_programme.html",
+        meetings,
+        kind="programme",
+        context=lambda meeting: {"meeting": meeting},
+    )
+
+
+def meeting_programme_pdf(request, slug):
+    return programme_pdf(request, [get_object_or_404(Meeting.objects.for_detail(), slug=slug)])
+
+
+def report_pdf(request, presidencies):
+    """The reports of `presidencies` (published rows) as one PDF."""
+    return rows_pdf_response(
+        request, "pdf/presidency_report.html", presidencies, kind="report", context=_report
+    )
+
+
+def _report(presidency):
+    return {
+        "presidency": presidency,
+        "meetings": Meeting.objects.for_detail()
+        .filter(presidency=presidency)
+        .order_by(F("start_date").asc(nulls_last=True)),
+        "projects": presidency.running_projects(),
+        "publications": Publication.objects.published()
+        .for_list()
+        .filter(published_on__range=(presidency.start_date, presidency.end_date)),
+    }
+
+
+def presidency_report_pdf(request, slug):
+    presidency = get_object_or_404(
+        Presidency.objects.published().select_related("country"), slug=slug
+    )
+    return report_pdf(request, [presidency])

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin
+from carportal.pdf import pdf_admin_action
 from projects.models import Project, ProjectFunding, ProjectPartner
+from projects.views import factsheet_pdf
 
 
 class ProjectPartnerInline(admin.TabularInline):
@@ -28,6 +30,10 @@ class ProjectAdmin(PeriodAdminMixin, PublishableAdmin):
     autocomplete_fields = ["parent", "topics", "countries"]
     prepopulated_fields = {"slug": ["acronym", "title"]}
     inlines = [ProjectPartnerInline, ProjectFundingInline]
+    actions = [
+        *PublishableAdmin.actions,
+        pdf_admin_action(Project.objects.for_detail, factsheet_pdf),
+    ]
     fieldsets = [
         (None, {"fields": ["title", "acronym", "slug", "status", "parent"]}),
         (

@@ -8,4 +8,9 @@ app_name = "projects"
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="list"),
     path("projects/<slugfield:slug>/", views.ProjectDetailView.as_view(), name="detail"),
+    path(
+        "projects/<slugfield:slug>/factsheet.pdf",
+        views.project_factsheet_pdf,
+        name="factsheet_pdf",
+    ),
 ]

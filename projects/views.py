@@ -1,5 +1,7 @@
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
+from carportal.pdf import rows_pdf_response
 from carportal.views import PublicListView
 from projects.filters import ProjectFilter
 from projects.models import Project
@@ -20,3 +22,18 @@ class ProjectDetailView(DetailView):
 
     def get_queryset(self):
         return Project.objects.for_detail()
+
+
+def factsheet_pdf(request, projects):
+    """The factsheets of `projects` (rows of `Project.objects.for_detail()`) as one PDF."""
+    return rows_pdf_response(
+        request,
+        "pdf/project_factsheet.html",
+        projects,
+        kind="factsheet",
+        context=lambda project: {"project": project},
+    )
+
+
+def project_factsheet_pdf(request, slug):
+    return factsheet_pdf(request, [get_object_or_404(Project.objects.for_detail(), slug=slug)])

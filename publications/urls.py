@@ -7,6 +7,12 @@ app_name = "publications"
 
 urlpatterns = [
     path("publications/", views.PublicationListView.as_view(), name="list"),
+    # Before the slug route, so no publication's slug can shadow the catalogue.
+    path(
+        "publications/catalogue.pdf",
+        views.PublicationCatalogueView.as_view(),
+        name="catalogue_pdf",
+    ),
     path("publications/<slugfield:slug>/", views.PublicationDetailView.as_view(), name="detail"),
     path(
         "publications/<slugfield:slug>/editions/<language:language>/",

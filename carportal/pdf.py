@@ -1,0 +1,177 @@
+"""PDF documents: a template rendered with weasyprint, which may read only our own files.
+
+weasyprint needs Pango from the operating system (README, "PDF documents"). Without it the
+rest of the portal runs, and a PDF view answers with a 503 page that says what is missing.
+"""
+
+import logging
+import mimetypes
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import content_disposition_header, http_date
+from django.utils.translation import gettext_lazy as _
+
+# Seven INFO lines per document on weasyprint's progress would drown the portal's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+PDF_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+SETUP_HINT = f"apt-get install {PDF_PACKAGES}"
+
+
+class PDFUnavailable(Exception):
+    """weasyprint cannot run here: the operating system lacks Pango."""
+
+
+def weasyprint_module():
+    """The weasyprint module, imported on first use so the portal starts without Pango."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: a shared library of Pango is missing
+        raise PDFUnavailable(f"{type(exc).__name__}: {exc}") from exc
+    return weasyprint
+
+
+def unavailable_reason():
+    """Why PDFs cannot be made on this machine, or an empty string when they can."""
+    try:
+        weasyprint_module()
+    except PDFUnavailable as exc:
+        return str(exc)
+    return ""
+
+
+def _url_fetcher_class():
+    weasyprint = weasyprint_module()
+
+    class PortalURLFetcher(weasyprint.URLFetcher):
+        """Reads our static and media files from disk or storage; refuses every other URL.
+
+        Nothing goes over the network, so no external host, loopback address or redirect can
+        be reached, and no `file:` URL can read outside the project's files.
+        """
+
+        def __init__(self, base_url):
+            super().__init__(allowed_protocols=(), allow_redirects=False)
+            self.origin = urlsplit(base_url)[:2]
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts[:2] == self.origin:
+                path = posixpath.normpath(unquote(parts.path))
+                for prefix, opener in (
+                    (settings.STATIC_URL, _open_static),
+                    (settings.MEDIA_URL, _open_media),
+                ):
+                    if path.startswith(prefix):
+                        file = opener(path.removeprefix(prefix))
+                        if file is not None:
+                            kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                            return weasyprint.urls.URLFetcherResponse(
+                                url, file, headers={"Content-Type": kind}
+                            )
+            raise weasyprint.urls.URLFetchingError(f"Not one of the portal's own files: {url}")
+
+    return PortalURLFetcher
+
+
+def _open_static(name):
+    # Collected files first (their names carry the manifest's hash), then the sources.
+    try:
+        if staticfiles_storage.exists(name):
+            return staticfiles_storage.open(name, "rb")
+    except (SuspiciousFileOperation, NotImplementedError):
+        return None
+    found = finders.find(name)
+    return open(found, "rb") if found else None  # noqa: SIM115 - weasyprint closes it
+
+
+def _open_media(name):
+    try:
+        return default_storage.open(name, "rb") if default_storage.exists(name) else None
+    except SuspiciousFileOperation:
+        return None
+
+
+def url_fetcher(base_url):
+    """The fetcher every PDF uses; `base_url` is the site's root, e.g. https://host/."""
+    return _url_fetcher_class()(base_url)
+
+
+def render_pdf(request, template_name, contexts):
+    """One PDF from the template rendered once per context, pages in order.
+
+    Each context is its own document (its own page numbers); the first gives the title and
+    language of the file. The result is a tagged PDF (PDF/UA-1) with bookmarks from headings.
+    """
+    weasyprint = weasyprint_module()
+    base_url = request.build_absolute_uri("/")
+    fetcher = url_fetcher(base_url)
+    exported_at = timezone.localtime()
+    documents = [
+        weasyprint.HTML(
+            string=render_to_string(
+                template_name, {**context, "exported_at": exported_at}, request=request
+            ),
+            base_url=base_url,
+            url_fetcher=fetcher,
+        ).render(pdf_variant="pdf/ua-1")
+        for context in contexts
+    ]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def pdf_response(request, template_name, contexts, filename):
+    """The PDF as a download named `filename`, or a 503 page where weasyprint cannot run.
+
+    Nothing in it is per-user, so the page cache may keep it like any public page (until
+    content changes); its Last-Modified is the export time the footer shows.
+    """
+    try:
+        content = render_pdf(request, template_name, contexts)
+    except PDFUnavailable:
+        return render(request, "pdf/unavailable.html", {"setup_hint": SETUP_HINT}, status=503)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Last-Modified"] = http_date()
+    return response
+
+
+def rows_pdf_response(request, template_name, rows, *, kind, context):
+    """One document per row (its template context is `context(row)`), all in one PDF."""
+    rows = list(rows)
+    filename = f"{kind}-{rows[0].slug}.pdf" if len(rows) == 1 else f"{kind}s.pdf"
+    return pdf_response(request, template_name, [context(row) for row in rows], filename)
+
+
+def pdf_admin_action(published_rows, respond):
+    """The admin action "Export selected as PDF": the selected rows that are published.
+
+    `published_rows` is the public page's queryset method (such as `for_detail`), so a PDF
+    made in the admin shows what the public one shows; `respond(request, rows)` makes it.
+    """
+
+    @admin.action(description=_("Export selected as PDF"), permissions=["view"])
+    def export_pdf(modeladmin, request, queryset):
+        rows = list(published_rows().filter(pk__in=queryset.values("pk")))
+        if not rows:
+            modeladmin.message_user(
+                request,
+                _("Only published items can be exported as PDF, and none of these is."),
+                messages.WARNING,
+            )
+            return None
+        return respond(request, rows)
+
+    return export_pdf
