@@ -111,7 +111,7 @@ class ContactPointAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/network/contactpoint/reject.html", context)
 
     def _awaiting_review(self, request, queryset):
-        entries = list(queryset.select_for_update().awaiting_review())
+        entries = list(queryset.select_for_update(of=("self",)).awaiting_review())
         skipped = queryset.count() - len(entries)
         if skipped:
             self.message_user(

@@ -20,6 +20,7 @@ PAGES_BEYOND_THE_SITEMAP = [
     "/projects/?status=concluded",
     "/publications/?language=fi&kind=practical_guide",
     "/publications/?q=nothing-matches-this",
+    "/network/join/",
     "/no-such-page/",
 ]
 

@@ -1,5 +1,6 @@
 import pytest
 
+from carportal.celery import app as celery_app
 from tests.carportal.factories import TopicFactory
 
 NAME, SURNAME, EMAIL, PHONE = (
@@ -41,3 +42,13 @@ def sign_up(client, signup_data, django_capture_on_commit_callbacks):
             )
 
     return post
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Tasks run at once, even where REDIS_URL makes Celery use its broker (test_worker.py
+    opts out, to test exactly that)."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
