@@ -104,3 +104,11 @@ class SignupForm(DescribedErrorsMixin, forms.ModelForm):
             "expertise": data["expertise"],
             "consent_version": CURRENT_CONSENT_VERSION,
         }
+
+
+class SignInForm(DescribedErrorsMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("The address you joined the network with."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

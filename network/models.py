@@ -36,6 +36,10 @@ class ContactPointQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=ContactPoint.Status.APPROVED)
 
+    def for_directory(self):
+        """Approved members with what the directory shows of them, in a fixed number of queries."""
+        return self.approved().prefetch_related("languages", "expertise")
+
 
 class ContactPoint(models.Model):
     """A professional who asked to join the PROTECT Network, and where their vetting stands."""
@@ -147,6 +151,12 @@ class ContactPoint(models.Model):
         blank=True,
         help_text=_("Internal note: never e-mailed to the person. ") + STAFF_ONLY,
     )
+    last_sign_in_at = models.DateTimeField(
+        _("last signed in to the directory"),
+        null=True,
+        blank=True,
+        help_text=_("Each sign-in link works once: using one changes this. ") + STAFF_ONLY,
+    )
     created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -236,6 +246,7 @@ class OutboxMessage(models.Model):
         REVIEW_REQUEST = "review_request", _("New entry to review (to the secretariat)")
         WELCOME = "welcome", _("Welcome")
         REJECTION = "rejection", _("Not added")
+        SIGN_IN = "sign_in", _("Sign-in link")
 
     contact_point = models.ForeignKey(
         ContactPoint,

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from network import members
 from network.models import OutboxMessage
 
 CONFIRMATION_SALT = "network.confirm-email"
@@ -55,11 +56,16 @@ def _email_for(message):
         "contact_point": contact_point,
         "site_url": settings.NETWORK_SITE_URL,
         "network_url": settings.NETWORK_SITE_URL + reverse("network:index"),
+        "sign_in_page_url": settings.NETWORK_SITE_URL + reverse("network:sign_in"),
     }
     if message.kind == OutboxMessage.Kind.CONFIRMATION:
         path = reverse("network:confirm", args=[confirmation_token(contact_point)])
         context["confirm_url"] = settings.NETWORK_SITE_URL + path
         context["valid_days"] = settings.NETWORK_CONFIRM_MAX_AGE.days
+    if message.kind == OutboxMessage.Kind.SIGN_IN:
+        path = reverse("network:sign_in_link", args=[members.sign_in_token(contact_point)])
+        context["sign_in_url"] = settings.NETWORK_SITE_URL + path
+        context["valid_minutes"] = int(settings.NETWORK_SIGN_IN_MAX_AGE.total_seconds() // 60)
     if message.kind == OutboxMessage.Kind.REVIEW_REQUEST:
         # The secretariat follows a link to the admin; the e-mail itself names nobody.
         recipient = settings.NETWORK_REVIEW_EMAIL

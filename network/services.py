@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from network import members
 from network.models import ContactPoint, ContactPointLanguage, OutboxMessage
 from network.tasks import send_outbox_message
 
@@ -72,6 +73,27 @@ def member_reject(*, contact_point, by, reason):
     contact_point.reject(by=by, reason=reason)
     contact_point.save()
     _queue(contact_point, OutboxMessage.Kind.REJECTION)
+
+
+@transaction.atomic
+def member_sign_in_request(*, email):
+    """E-mail a sign-in link to an approved member; any other address gets nothing, and the
+    caller gives the same reply either way."""
+    member = ContactPoint.objects.approved().filter(email__iexact=email).first()
+    if member is not None:
+        _queue(member, OutboxMessage.Kind.SIGN_IN)
+
+
+@transaction.atomic
+def member_sign_in(*, contact_point_id, last_sign_in):
+    """The approved member a sign-in link is for, marked as signed in now; None when the
+    link was used already (its last sign-in is no longer the member's) or they left."""
+    member = ContactPoint.objects.approved().select_for_update().filter(pk=contact_point_id).first()
+    if member is None or members.sign_in_stamp(member) != last_sign_in:
+        return None
+    member.last_sign_in_at = timezone.now()
+    member.save(update_fields=["last_sign_in_at"])
+    return member
 
 
 def _queue(contact_point, kind):

@@ -217,6 +217,12 @@ PAGINATE_BY = 20
 NETWORK_SITE_URL = env("NETWORK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NETWORK_REVIEW_EMAIL = env("NETWORK_REVIEW_EMAIL", default="network-review@localhost")
 NETWORK_CONFIRM_MAX_AGE = timedelta(days=7)
-# Signups per client address in each period: enough for a team sharing an office's address.
-NETWORK_SIGNUP_RATE_LIMIT = env.int("NETWORK_SIGNUP_RATE_LIMIT", default=10)
-NETWORK_SIGNUP_RATE_PERIOD = timedelta(hours=1)
+# Members' directory: an e-mailed sign-in link works once within NETWORK_SIGN_IN_MAX_AGE; the
+# session ends after NETWORK_SESSION_IDLE without a request, and NETWORK_SESSION_MAX in all.
+NETWORK_SIGN_IN_MAX_AGE = timedelta(minutes=15)
+NETWORK_SESSION_IDLE = timedelta(minutes=30)
+NETWORK_SESSION_MAX = timedelta(hours=12)
+# Signups and sign-in requests per client address in each period: enough for a team
+# sharing an office's address.
+NETWORK_RATE_LIMIT = env.int("NETWORK_RATE_LIMIT", default=10)
+NETWORK_RATE_PERIOD = timedelta(hours=1)

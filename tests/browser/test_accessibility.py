@@ -21,6 +21,7 @@ PAGES_BEYOND_THE_SITEMAP = [
     "/publications/?language=fi&kind=practical_guide",
     "/publications/?q=nothing-matches-this",
     "/network/join/",
+    "/network/sign-in/",
     "/no-such-page/",
 ]
 

@@ -108,8 +108,8 @@ def test_the_form_does_not_say_an_address_is_known(client, signup_data):
 
 
 def test_the_rate_limit_trips_and_resets(sign_up, settings):
-    settings.NETWORK_SIGNUP_RATE_LIMIT = 2
-    settings.NETWORK_SIGNUP_RATE_PERIOD = timedelta(seconds=1)
+    settings.NETWORK_RATE_LIMIT = 2
+    settings.NETWORK_RATE_PERIOD = timedelta(seconds=1)
     for n in range(2):
         assert sign_up(email=f"person{n}@example.org").status_code == 302
 
@@ -123,7 +123,7 @@ def test_the_rate_limit_trips_and_resets(sign_up, settings):
 
 
 def test_the_rate_limit_counts_each_address_on_its_own(client, sign_up, settings, signup_data):
-    settings.NETWORK_SIGNUP_RATE_LIMIT = 1
+    settings.NETWORK_RATE_LIMIT = 1
     sign_up()
 
     elsewhere = client.post(
@@ -141,7 +141,7 @@ def test_signups_go_on_when_the_cache_is_down(sign_up, settings):
             "OPTIONS": {"socket_connect_timeout": 0.2},
         }
     }
-    settings.NETWORK_SIGNUP_RATE_LIMIT = 0
+    settings.NETWORK_RATE_LIMIT = 0
 
     assert sign_up().status_code == 302
     assert ContactPoint.objects.count() == 1
