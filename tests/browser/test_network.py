@@ -3,7 +3,9 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from network import members
 from tests.browser.test_accessibility import WCAG_AA
+from tests.network.factories import ApprovedContactPointFactory
 
 
 @pytest.mark.parametrize("path", ["/network/join/", "/network/sign-in/"])
@@ -33,3 +35,17 @@ def test_a_professional_joins_and_is_told_to_check_their_e_mail(page, site):
     page.get_by_role("button", name="Ask to join").click()
 
     assert page.get_by_role("heading", level=1).text_content() == "Check your e-mail"
+
+
+def test_a_member_signs_in_by_link_to_a_directory_with_no_wcag_violations(page, site):
+    member = ApprovedContactPointFactory(phone="+358401234567", show_phone=True)
+    member.languages.create(language="fi")
+    ApprovedContactPointFactory(country="SE")
+
+    page.goto(f"{site}/network/sign-in/{members.sign_in_token(member)}/")
+    page.get_by_role("button", name="Sign in").click()
+
+    assert page.get_by_role("heading", level=1).text_content() == "Members' directory"
+    assert page.get_by_text(member.email).count() == 1
+    results = Axe().run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()

@@ -84,3 +84,15 @@ def test_no_member_data_in_the_log_of_the_whole_flow(
     logged = caplog.text.lower()
     for secret in (NAME, SURNAME, EMAIL, PHONE, PHONE[4:], "40 123 4567"):
         assert secret.lower() not in logged
+
+
+def test_a_signup_made_while_the_mail_server_is_down_is_kept_and_sent_later(sign_up, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
+
+    assert sign_up().status_code == 302
+    assert OutboxMessage.objects.get().sent_at is None
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert outbox.send_pending() == 1
+    assert [m.to for m in mail.outbox] == [[EMAIL]]
