@@ -1,4 +1,4 @@
-"""Members' access to the directory: single-use e-mailed links and a time-bounded session.
+"""Members' access to the directory: a session opened by a single-use e-mailed link (links.py).
 
 No passwords: the directory holds only what members chose to share with each other, and a
 member's mailbox already receives everything the network sends them, so a link to it proves
@@ -8,31 +8,11 @@ as much as a password would, without one to forget or reuse elsewhere.
 import time
 
 from django.conf import settings
-from django.core import signing
 
 from network.models import ContactPoint
 
-SIGN_IN_SALT = "network.sign-in"
 SESSION_MEMBER = "network_member"
 SESSION_STARTED = "network_signed_in_at"
-
-
-def sign_in_stamp(contact_point):
-    """The member's last sign-in as a link carries it: using a link changes it, so each
-    link works once."""
-    last = contact_point.last_sign_in_at
-    return last.isoformat() if last else ""
-
-
-def sign_in_token(contact_point):
-    return signing.dumps([contact_point.pk, sign_in_stamp(contact_point)], salt=SIGN_IN_SALT)
-
-
-def read_sign_in_token(token):
-    """(contact point id, last sign-in) from a link; raises signing.BadSignature when it
-    was altered, or SignatureExpired when it is older than NETWORK_SIGN_IN_MAX_AGE."""
-    pk, last = signing.loads(token, salt=SIGN_IN_SALT, max_age=settings.NETWORK_SIGN_IN_MAX_AGE)
-    return pk, last
 
 
 def start_session(request, member):

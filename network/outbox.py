@@ -1,27 +1,14 @@
 """Sending the network's stored e-mails: each outbox row once, whoever gets to it first."""
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from network import members
+from network import links
 from network.models import OutboxMessage
-
-CONFIRMATION_SALT = "network.confirm-email"
-
-
-def confirmation_token(contact_point):
-    return signing.dumps(contact_point.pk, salt=CONFIRMATION_SALT)
-
-
-def confirmed_contact_point_id(token):
-    """The entry a confirmation link is for; raises signing.BadSignature (or its subclass
-    SignatureExpired) for a link that was altered or is too old."""
-    return signing.loads(token, salt=CONFIRMATION_SALT, max_age=settings.NETWORK_CONFIRM_MAX_AGE)
 
 
 def send_pending():
@@ -59,11 +46,11 @@ def _email_for(message):
         "sign_in_page_url": settings.NETWORK_SITE_URL + reverse("network:sign_in"),
     }
     if message.kind == OutboxMessage.Kind.CONFIRMATION:
-        path = reverse("network:confirm", args=[confirmation_token(contact_point)])
+        path = reverse("network:confirm", args=[links.confirmation_token(contact_point)])
         context["confirm_url"] = settings.NETWORK_SITE_URL + path
         context["valid_days"] = settings.NETWORK_CONFIRM_MAX_AGE.days
     if message.kind == OutboxMessage.Kind.SIGN_IN:
-        path = reverse("network:sign_in_link", args=[members.sign_in_token(contact_point)])
+        path = reverse("network:sign_in_link", args=[links.sign_in_token(contact_point)])
         context["sign_in_url"] = settings.NETWORK_SITE_URL + path
         context["valid_minutes"] = int(settings.NETWORK_SIGN_IN_MAX_AGE.total_seconds() // 60)
     if message.kind == OutboxMessage.Kind.REVIEW_REQUEST:

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from network import members
+from network import links
 from network.models import ContactPoint, ContactPointLanguage, OutboxMessage
 from network.tasks import send_outbox_message
 
@@ -89,7 +89,7 @@ def member_sign_in(*, contact_point_id, last_sign_in):
     """The approved member a sign-in link is for, marked as signed in now; None when the
     link was used already (its last sign-in is no longer the member's) or they left."""
     member = ContactPoint.objects.approved().select_for_update().filter(pk=contact_point_id).first()
-    if member is None or members.sign_in_stamp(member) != last_sign_in:
+    if member is None or links.sign_in_stamp(member) != last_sign_in:
         return None
     member.last_sign_in_at = timezone.now()
     member.save(update_fields=["last_sign_in_at"])

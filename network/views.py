@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from carportal.views import PublicListView
-from network import members, outbox, services
+from network import links, members, services
 from network.filters import DirectoryFilter
 from network.forms import SignInForm, SignupForm
 from network.models import ContactPoint
@@ -83,7 +83,7 @@ class SignedLinkView(NoIndexMixin, TemplateView):
 
 class ConfirmView(SignedLinkView):
     template_name = "network/confirm.html"
-    read_token = staticmethod(outbox.confirmed_contact_point_id)
+    read_token = staticmethod(links.read_confirmation_token)
 
     def get(self, request, *args, **kwargs):
         entry = get_object_or_404(ContactPoint, pk=self.signed)
@@ -113,12 +113,12 @@ class SignInSentView(NoIndexMixin, TemplateView):
 
 class SignInLinkView(SignedLinkView):
     template_name = "network/sign_in_link.html"
-    read_token = staticmethod(members.read_sign_in_token)
+    read_token = staticmethod(links.read_sign_in_token)
 
     def get(self, request, *args, **kwargs):
         pk, stamp = self.signed
         member = ContactPoint.objects.approved().filter(pk=pk).first()
-        usable = member is not None and members.sign_in_stamp(member) == stamp
+        usable = member is not None and links.sign_in_stamp(member) == stamp
         return self.answer("ready" if usable else "used")
 
     def post(self, request, *args, **kwargs):

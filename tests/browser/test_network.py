@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from network import members
+from network import links
 from tests.browser.test_accessibility import WCAG_AA
 from tests.network.factories import ApprovedContactPointFactory
 
@@ -42,7 +42,7 @@ def test_a_member_signs_in_by_link_to_a_directory_with_no_wcag_violations(page, 
     member.languages.create(language="fi")
     ApprovedContactPointFactory(country="SE")
 
-    page.goto(f"{site}/network/sign-in/{members.sign_in_token(member)}/")
+    page.goto(f"{site}/network/sign-in/{links.sign_in_token(member)}/")
     page.get_by_role("button", name="Sign in").click()
 
     assert page.get_by_role("heading", level=1).text_content() == "Members' directory"

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
+from network.links import confirmation_token
 from network.models import ContactPoint, OutboxMessage
-from network.outbox import confirmation_token
 from tests.network.factories import ContactPointFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 
-from network import members
+from network import links, members
 from network.models import ContactPoint
 from tests.carportal.factories import TopicFactory
 from tests.network.factories import (
@@ -92,7 +92,7 @@ def test_a_sign_in_link_expires_after_15_minutes(client, monkeypatch):
     sixteen_minutes_ago = time.time() - 16 * 60
     with monkeypatch.context() as patched:
         patched.setattr(time, "time", lambda: sixteen_minutes_ago)
-        token = members.sign_in_token(member)
+        token = links.sign_in_token(member)
 
     response = client.post(f"/network/sign-in/{token}/")
 
@@ -102,7 +102,7 @@ def test_a_sign_in_link_expires_after_15_minutes(client, monkeypatch):
 
 
 def test_a_tampered_sign_in_link_is_refused(client):
-    token = members.sign_in_token(ApprovedContactPointFactory())
+    token = links.sign_in_token(ApprovedContactPointFactory())
 
     response = client.post(f"/network/sign-in/{token[:-2]}xx/")
 

@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.management import call_command
 
 from carportal.celery import app as celery_app
-from network import members, outbox
+from network import links, outbox
+from network.links import confirmation_token
 from network.models import ContactPoint, OutboxMessage
-from network.outbox import confirmation_token
 from tests.network.conftest import EMAIL, NAME, PHONE, SURNAME
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_no_member_data_in_the_log_of_the_whole_flow(
     client.logout()
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/network/sign-in/", {"email": EMAIL})
-    token = members.sign_in_token(ContactPoint.objects.get())
+    token = links.sign_in_token(ContactPoint.objects.get())
     client.post(f"/network/sign-in/{token}/")
     directory = client.get("/network/directory/")
 
