@@ -7,12 +7,40 @@ from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
 from network import services
-from network.models import ContactPoint, ContactPointLanguage
+from network.models import ContactPoint, ContactPointLanguage, OutboxMessage
 
 
-class ContactPointLanguageInline(admin.TabularInline):
-    model = ContactPointLanguage
+class ContactPointPartInline(admin.TabularInline):
+    """Rows that are part of a contact point: whoever may see or edit the contact point may
+    see or edit them, without permissions of their own."""
+
     extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("network.view_contactpoint") or self.has_change_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("network.change_contactpoint")
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+class ContactPointLanguageInline(ContactPointPartInline):
+    model = ContactPointLanguage
+
+
+class OutboxMessageInline(ContactPointPartInline):
+    """The e-mails sent or waiting for this person, so staff can tell what they were sent."""
+
+    model = OutboxMessage
+    fields = readonly_fields = ["kind", "cycle", "created_at", "sent_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    has_delete_permission = has_add_permission
 
 
 class RejectForm(forms.Form):
@@ -31,7 +59,7 @@ class ContactPointAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["decided_by"]
     autocomplete_fields = ["expertise"]
-    inlines = [ContactPointLanguageInline]
+    inlines = [ContactPointLanguageInline, OutboxMessageInline]
     actions = ["approve_selected", "reject_selected"]
     # The vetting record is written by the approve and reject actions only.
     readonly_fields = [

@@ -8,7 +8,9 @@ from network.models import ContactPoint
 
 
 def _countries_in_use():
-    used = set(ContactPoint.objects.approved().values_list("country", flat=True))
+    used = set(
+        ContactPoint.objects.approved().order_by().values_list("country", flat=True).distinct()
+    )
     return [(code, name) for code, name in countries if code in used]
 
 

@@ -130,3 +130,14 @@ def test_staff_who_may_only_view_cannot_approve(
 
     entry.refresh_from_db()
     assert entry.status == ContactPoint.Status.AWAITING_REVIEW
+
+
+def test_the_change_page_shows_languages_and_which_e_mails_went_out(reviewer_client, sign_up):
+    sign_up()
+    entry = ContactPoint.objects.get()
+
+    page = reviewer_client.get(f"{CHANGELIST}{entry.pk}/change/").content.decode()
+
+    assert "Confirm your e-mail address" in page
+    assert "Outgoing e-mails" in page
+    assert 'value="fi" selected' in page
