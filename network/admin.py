@@ -110,23 +110,36 @@ class ContactPointAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve the selected entries"), permissions=["review"])
     def approve_selected(self, request, queryset):
-        entries = self._awaiting_review(request, queryset)
-        for entry in entries:
+        def approve(entry):
             services.member_approve(contact_point=entry, by=request.user)
-            self.log_change(request, entry, [{"changed": {"fields": ["status"]}}])
-        self._report(request, entries, _("approved"))
+
+        def done(count):
+            return ngettext(
+                "%(count)d entry approved; the member gets a welcome e-mail.",
+                "%(count)d entries approved; each member gets a welcome e-mail.",
+                count,
+            ) % {"count": count}
+
+        self._decide(request, queryset, approve, done)
 
     @admin.action(description=_("Reject the selected entries…"), permissions=["review"])
     def reject_selected(self, request, queryset):
         form = RejectForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
-            entries = self._awaiting_review(request, queryset)
-            for entry in entries:
-                services.member_reject(
-                    contact_point=entry, by=request.user, reason=form.cleaned_data["reason"]
-                )
-                self.log_change(request, entry, [{"changed": {"fields": ["status"]}}])
-            self._report(request, entries, _("rejected"))
+
+            def reject(entry):
+                reason = form.cleaned_data["reason"]
+                services.member_reject(contact_point=entry, by=request.user, reason=reason)
+
+            def done(count):
+                return ngettext(
+                    "%(count)d entry rejected; the person gets a short e-mail without the reason.",
+                    "%(count)d entries rejected; each person gets a short e-mail without the "
+                    "reason.",
+                    count,
+                ) % {"count": count}
+
+            self._decide(request, queryset, reject, done)
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -155,11 +168,12 @@ class ContactPointAdmin(admin.ModelAdmin):
             )
         return entries
 
-    def _report(self, request, entries, verb):
+    def _decide(self, request, queryset, decide, done):
+        """Apply one vetting decision to each selected entry awaiting review, with a log entry
+        naming who decided; ``done(count)`` says what happened."""
+        entries = self._awaiting_review(request, queryset)
+        for entry in entries:
+            decide(entry)
+            self.log_change(request, entry, [{"changed": {"fields": ["status"]}}])
         if entries:
-            self.message_user(
-                request,
-                _("%(count)d entries %(verb)s; each gets an e-mail.")
-                % {"count": len(entries), "verb": verb},
-                messages.SUCCESS,
-            )
+            self.message_user(request, done(len(entries)), messages.SUCCESS)

@@ -79,6 +79,7 @@ def test_approving_records_who_and_when_logs_it_and_welcomes_the_member(
     )
 
     assert "1 entry was left alone" in response.content.decode()
+    assert "1 entry approved; the member gets a welcome e-mail." in response.content.decode()
     entry.refresh_from_db()
     assert entry.status == ContactPoint.Status.APPROVED
     assert entry.decided_by == network_staff
@@ -101,7 +102,7 @@ def test_rejecting_asks_for_a_reason_that_no_e_mail_reveals(
     entry.refresh_from_db()
     assert entry.status == ContactPoint.Status.AWAITING_REVIEW
 
-    act(
+    done = act(
         reviewer_client,
         "reject_selected",
         [entry],
@@ -109,6 +110,7 @@ def test_rejecting_asks_for_a_reason_that_no_e_mail_reveals(
         reason=reason,
     )
 
+    assert "1 entry rejected" in done.content.decode()
     entry.refresh_from_db()
     assert entry.status == ContactPoint.Status.REJECTED
     assert (entry.decided_by, entry.reject_reason) == (network_staff, reason)
