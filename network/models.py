@@ -1,0 +1,275 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+from carportal.models import Language, Topic
+
+# The consent wording a member agreed to is part of their entry: a new wording is a new
+# version here, and entries keep the version they agreed to.
+CONSENT_WORDINGS = {
+    "2026-11": _(
+        "I agree that my name, organisation, country, profession, languages, areas of expertise, "
+        "e-mail address and the contact details I choose to show are shared with the other "
+        "vetted members of the PROTECT Network, and that the CBSS Secretariat keeps them for "
+        "as long as I am a member. I can withdraw at any time."
+    ),
+}
+CURRENT_CONSENT_VERSION = "2026-11"
+
+VISIBLE_TO_MEMBERS = _("Shown to vetted members of the network.")
+STAFF_ONLY = _("Seen only by network staff; never shown to members or the public.")
+
+
+class IllegalTransition(ValidationError):
+    """A vetting step that the entry's current status does not allow."""
+
+
+class ContactPointQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        return self.filter(status=ContactPoint.Status.AWAITING_REVIEW)
+
+    def approved(self):
+        return self.filter(status=ContactPoint.Status.APPROVED)
+
+    def for_directory(self):
+        """Approved members with what the directory shows of them, in a fixed number of queries."""
+        return self.approved().prefetch_related("languages", "expertise")
+
+
+class ContactPoint(models.Model):
+    """A professional who asked to join the PROTECT Network, and where their vetting stands."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
+        AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Profession(models.TextChoices):
+        CHILD_WELFARE = "child_welfare", _("Child welfare")
+        SOCIAL_SERVICES = "social_services", _("Social services")
+        HEALTH = "health", _("Health")
+        POLICE = "police", _("Police and law enforcement")
+        BORDER_GUARD = "border_guard", _("Border guard")
+        JUDICIARY = "judiciary", _("Prosecution and judiciary")
+        IMMIGRATION = "immigration", _("Immigration and asylum")
+        GUARDIANSHIP = "guardianship", _("Guardianship")
+        EDUCATION = "education", _("Education")
+        NGO = "ngo", _("Non-governmental organisation")
+        ACADEMIA = "academia", _("Academia and research")
+        MINISTRY = "ministry", _("Ministry")
+        OTHER = "other", _("Other")
+
+    # From each status, the statuses a vetting step may move the entry to.
+    NEXT_STATUSES = {
+        Status.UNCONFIRMED: {Status.AWAITING_REVIEW, Status.WITHDRAWN},
+        Status.AWAITING_REVIEW: {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
+        Status.APPROVED: {Status.WITHDRAWN},
+        Status.REJECTED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    first_name = models.CharField(_("first name"), max_length=100, help_text=VISIBLE_TO_MEMBERS)
+    last_name = models.CharField(_("last name"), max_length=100, help_text=VISIBLE_TO_MEMBERS)
+    email = models.EmailField(
+        _("e-mail address"),
+        help_text=_("Always shown to vetted members; the network's mail goes here."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, help_text=VISIBLE_TO_MEMBERS)
+    country = CountryField(
+        _("country"), help_text=_("The country you work in. Shown to vetted members.")
+    )
+    profession = models.CharField(
+        _("profession or sector"),
+        max_length=20,
+        choices=Profession.choices,
+        help_text=VISIBLE_TO_MEMBERS,
+    )
+    job_title = models.CharField(
+        _("job title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to vetted members only if you choose so below."),
+    )
+    phone = PhoneNumberField(
+        _("phone number"),
+        blank=True,
+        help_text=_(
+            "With the country code, such as +46 8 440 19 20. "
+            "Shown to vetted members only if you choose so below."
+        ),
+    )
+    expertise = models.ManyToManyField(
+        Topic,
+        verbose_name=_("areas of expertise"),
+        blank=True,
+        related_name="contact_points",
+        help_text=VISIBLE_TO_MEMBERS,
+    )
+    show_phone = models.BooleanField(
+        _("show my phone number to members"), default=False, help_text=VISIBLE_TO_MEMBERS
+    )
+    show_job_title = models.BooleanField(
+        _("show my job title to members"), default=True, help_text=VISIBLE_TO_MEMBERS
+    )
+    consent_version = models.CharField(
+        _("consent wording version"),
+        max_length=20,
+        choices=[(version, version) for version in CONSENT_WORDINGS],
+        help_text=_("The wording this person agreed to when they signed up. ") + STAFF_ONLY,
+    )
+    consent_given_at = models.DateTimeField(_("consent given at"), help_text=STAFF_ONLY)
+
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.UNCONFIRMED,
+        help_text=_("Only approved members are listed. ") + STAFF_ONLY,
+    )
+    confirmed_at = models.DateTimeField(
+        _("e-mail confirmed at"), null=True, blank=True, help_text=STAFF_ONLY
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who approved or rejected the entry. ") + STAFF_ONLY,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, help_text=STAFF_ONLY)
+    reject_reason = models.TextField(
+        _("reason for rejection"),
+        blank=True,
+        help_text=_("Internal note: never e-mailed to the person. ") + STAFF_ONLY,
+    )
+    last_sign_in_at = models.DateTimeField(
+        _("last signed in to the directory"),
+        null=True,
+        blank=True,
+        help_text=_("Each sign-in link works once: using one changes this. ") + STAFF_ONLY,
+    )
+    created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ContactPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        permissions = [("review_contactpoint", _("Can approve or reject contact points"))]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="contact_point_email_unique_ci",
+                violation_error_message=_("A contact point with this e-mail address exists."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["approved", "rejected"])
+                | models.Q(decided_at__isnull=False),
+                name="contact_point_decision_has_date",
+                violation_error_message=_("An approved or rejected entry needs a decision date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def _move_to(self, status):
+        if status not in self.NEXT_STATUSES[self.status]:
+            raise IllegalTransition(
+                _("A contact point cannot go from “%(old)s” to “%(new)s”."),
+                params={"old": self.get_status_display(), "new": self.Status(status).label},
+            )
+        self.status = status
+
+    def confirm(self):
+        self._move_to(self.Status.AWAITING_REVIEW)
+        self.confirmed_at = timezone.now()
+
+    def approve(self, *, by):
+        self._move_to(self.Status.APPROVED)
+        self.decided_by, self.decided_at = by, timezone.now()
+
+    def reject(self, *, by, reason):
+        self._move_to(self.Status.REJECTED)
+        self.decided_by, self.decided_at, self.reject_reason = by, timezone.now(), reason
+
+    @property
+    def consent_wording(self):
+        return CONSENT_WORDINGS[self.consent_version]
+
+
+class ContactPointLanguage(models.Model):
+    """A language a contact point can work in; its own row so the directory can filter on it."""
+
+    contact_point = models.ForeignKey(
+        ContactPoint,
+        verbose_name=_("contact point"),
+        on_delete=models.CASCADE,
+        related_name="languages",
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, help_text=VISIBLE_TO_MEMBERS
+    )
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("working language")
+        verbose_name_plural = _("working languages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact_point", "language"], name="contact_point_language_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_language_display()
+
+
+class OutboxMessage(models.Model):
+    """An e-mail the network owes someone: stored with the change that calls for it, so
+    neither a broker nor a mail server outage loses it; sent at most once."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Confirm your e-mail address")
+        ALREADY_MEMBER = "already_member", _("Already a member")
+        REVIEW_REQUEST = "review_request", _("New entry to review (to the secretariat)")
+        WELCOME = "welcome", _("Welcome")
+        REJECTION = "rejection", _("Not added")
+        SIGN_IN = "sign_in", _("Sign-in link")
+
+    contact_point = models.ForeignKey(
+        ContactPoint,
+        verbose_name=_("contact point"),
+        on_delete=models.CASCADE,
+        related_name="outbox_messages",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    cycle = models.PositiveIntegerField(
+        _("cycle"), help_text=_("1 for the first message of this kind to this person, and so on.")
+    )
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact_point", "kind", "cycle"], name="outbox_message_once_per_cycle"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.cycle}"

@@ -115,6 +115,13 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Stockholm"
+CELERY_BEAT_SCHEDULE = {
+    # E-mails a broker or mail server outage kept from going out (network/outbox.py).
+    "network-send-pending-mail": {
+        "task": "network.tasks.send_pending_mail",
+        "schedule": timedelta(minutes=5),
+    },
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -207,3 +214,18 @@ LOGGING = {
 }
 
 PAGINATE_BY = 20
+
+# PROTECT Network (network/): links in its e-mails start with NETWORK_SITE_URL; the
+# secretariat's review requests go to a role address, never to a person's own.
+NETWORK_SITE_URL = env("NETWORK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+NETWORK_REVIEW_EMAIL = env("NETWORK_REVIEW_EMAIL", default="network-review@localhost")
+NETWORK_CONFIRM_MAX_AGE = timedelta(days=7)
+# Members' directory: an e-mailed sign-in link works once within NETWORK_SIGN_IN_MAX_AGE; the
+# session ends after NETWORK_SESSION_IDLE without a request, and NETWORK_SESSION_MAX in all.
+NETWORK_SIGN_IN_MAX_AGE = timedelta(minutes=15)
+NETWORK_SESSION_IDLE = timedelta(minutes=30)
+NETWORK_SESSION_MAX = timedelta(hours=12)
+# Signups and sign-in requests per client address in each period: enough for a team
+# sharing an office's address.
+NETWORK_RATE_LIMIT = env.int("NETWORK_RATE_LIMIT", default=10)
+NETWORK_RATE_PERIOD = timedelta(hours=1)

@@ -1,0 +1,40 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from carportal.filters import SlugChoiceFilter, in_use
+from carportal.models import Language, Topic
+from network.models import ContactPoint
+
+
+def _countries_in_use():
+    used = set(
+        ContactPoint.objects.approved().order_by().values_list("country", flat=True).distinct()
+    )
+    return [(code, name) for code, name in countries if code in used]
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=_countries_in_use, empty_label=_("Any")
+    )
+    profession = django_filters.ChoiceFilter(
+        label=_("Profession or sector"),
+        choices=ContactPoint.Profession.choices,
+        empty_label=_("Any"),
+    )
+    expertise = SlugChoiceFilter(
+        label=_("Area of expertise"),
+        queryset=in_use(Topic.objects.active(), ContactPoint.objects.approved(), "expertise"),
+    )
+    language = django_filters.ChoiceFilter(
+        field_name="languages__language",
+        label=_("Language"),
+        choices=Language.choices,
+        empty_label=_("Any"),
+        distinct=True,
+    )
+
+    class Meta:
+        model = ContactPoint
+        fields = []

@@ -1,0 +1,54 @@
+import pytest
+
+from carportal.celery import app as celery_app
+from tests.carportal.factories import TopicFactory
+
+NAME, SURNAME, EMAIL, PHONE = (
+    "Aino",
+    "Korhonen-Testaaja",
+    "aino.korhonen@example.org",
+    "+358401234567",
+)
+
+
+@pytest.fixture
+def signup_data(db):
+    topic = TopicFactory()
+    return {
+        "first_name": NAME,
+        "last_name": SURNAME,
+        "email": EMAIL,
+        "organisation": "Example Child Welfare Office",
+        "country": "FI",
+        "profession": "child_welfare",
+        "job_title": "Senior social worker",
+        "phone": "+358 40 123 4567",
+        "languages": ["fi", "sv"],
+        "expertise": [topic.pk],
+        "show_phone": "on",
+        "consent": "on",
+        "website": "",
+    }
+
+
+@pytest.fixture
+def sign_up(client, signup_data, django_capture_on_commit_callbacks):
+    """Post the signup form as a visitor would, running what waits for the commit."""
+
+    def post(**changes):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                "/network/join/", {**signup_data, **changes}, REMOTE_ADDR="192.0.2.7"
+            )
+
+    return post
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Tasks run at once, even where REDIS_URL makes Celery use its broker (test_worker.py
+    opts out, to test exactly that)."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved

@@ -1,0 +1,192 @@
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
+
+from network import links, members
+from network.models import ContactPoint
+from tests.carportal.factories import TopicFactory
+from tests.network.factories import (
+    ApprovedContactPointFactory,
+    AwaitingReviewContactPointFactory,
+    ContactPointFactory,
+    RejectedContactPointFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = "/network/directory/"
+
+
+def request_link(client, email, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post("/network/sign-in/", {"email": email})
+
+
+def link_path(settings):
+    url = re.search(r"http://\S+/network/sign-in/\S+/", mail.outbox[-1].body).group()
+    return url.removeprefix(settings.NETWORK_SITE_URL)
+
+
+@pytest.fixture
+def signed_in(client, settings, django_capture_on_commit_callbacks):
+    def sign_in(member):
+        request_link(client, member.email, django_capture_on_commit_callbacks)
+        client.post(link_path(settings))
+        return client
+
+    return sign_in
+
+
+def test_a_member_signs_in_with_an_e_mailed_link_and_sees_the_directory(
+    client, settings, django_capture_on_commit_callbacks
+):
+    member = ApprovedContactPointFactory(email="Member@example.org", show_phone=False)
+    ContactPointFactory(last_name="Unconfirmed")
+    AwaitingReviewContactPointFactory(last_name="Waiting")
+
+    sent = request_link(client, "member@EXAMPLE.org", django_capture_on_commit_callbacks)
+    assert sent["Location"] == "/network/sign-in/sent/"
+    path = link_path(settings)
+    button = client.get(path)
+    assert 'type="submit"' in button.content.decode()
+    assert client.get(DIRECTORY)["Location"] == "/network/sign-in/"
+
+    response = client.post(path, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain == [(DIRECTORY, 302)]
+    assert str(member) in page and member.email in page
+    assert "Unconfirmed" not in page and "Waiting" not in page
+    assert response["X-Robots-Tag"] == "noindex"
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_anyone_else_gets_the_same_reply_and_no_e_mail(client, django_capture_on_commit_callbacks):
+    AwaitingReviewContactPointFactory(email="waiting@example.org")
+
+    for email in ("waiting@example.org", "nobody@example.org"):
+        response = request_link(client, email, django_capture_on_commit_callbacks)
+        assert response["Location"] == "/network/sign-in/sent/"
+    assert mail.outbox == []
+
+
+def test_a_sign_in_link_works_once(client, settings, django_capture_on_commit_callbacks):
+    member = ApprovedContactPointFactory()
+    request_link(client, member.email, django_capture_on_commit_callbacks)
+    path = link_path(settings)
+    client.post(path)
+    client.post("/network/sign-out/")
+
+    again = client.post(path)
+
+    assert "already been used" in again.content.decode()
+    assert client.get(DIRECTORY).status_code == 302
+
+
+def test_a_sign_in_link_expires_after_15_minutes(client, monkeypatch):
+    member = ApprovedContactPointFactory()
+    sixteen_minutes_ago = time.time() - 16 * 60
+    with monkeypatch.context() as patched:
+        patched.setattr(time, "time", lambda: sixteen_minutes_ago)
+        token = links.sign_in_token(member)
+
+    response = client.post(f"/network/sign-in/{token}/")
+
+    assert response.status_code == 400
+    assert "has expired" in response.content.decode()
+    assert client.get(DIRECTORY).status_code == 302
+
+
+def test_a_tampered_sign_in_link_is_refused(client):
+    token = links.sign_in_token(ApprovedContactPointFactory())
+
+    response = client.post(f"/network/sign-in/{token[:-2]}xx/")
+
+    assert response.status_code == 400
+    assert client.get(DIRECTORY).status_code == 302
+
+
+def test_the_session_ends_after_30_idle_minutes_and_12_hours_in_all(signed_in, monkeypatch):
+    client = signed_in(ApprovedContactPointFactory())
+    assert client.get(DIRECTORY).status_code == 200
+    assert client.session.get_expiry_age() == timedelta(minutes=30).total_seconds()
+
+    later = time.time() + timedelta(hours=12, minutes=1).total_seconds()
+    monkeypatch.setattr(members.time, "time", lambda: later)
+
+    assert client.get(DIRECTORY).status_code == 302
+
+
+@pytest.mark.parametrize("leaves", ["withdrawn", "rejected"])
+def test_a_member_who_is_no_longer_approved_loses_access(signed_in, leaves):
+    member = ApprovedContactPointFactory()
+    client = signed_in(member)
+    ContactPoint.objects.filter(pk=member.pk).update(status=leaves)
+
+    assert client.get(DIRECTORY).status_code == 302
+
+
+def test_unvetted_and_rejected_people_get_no_link(client, django_capture_on_commit_callbacks):
+    for entry in (ContactPointFactory(), RejectedContactPointFactory()):
+        request_link(client, entry.email, django_capture_on_commit_callbacks)
+
+    assert mail.outbox == []
+
+
+def test_staff_see_the_directory_only_with_the_network_permission(client, django_user_model):
+    staff = django_user_model.objects.create_user("editor", is_staff=True)
+    client.force_login(staff)
+    assert client.get(DIRECTORY).status_code == 302
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_contactpoint"))
+
+    assert client.get(DIRECTORY).status_code == 200
+
+
+def test_the_directory_filters_and_shows_only_what_members_chose(signed_in):
+    topic = TopicFactory(slug="trafficking")
+    client = signed_in(ApprovedContactPointFactory(country="SE", last_name="Viewer"))
+    shown = ApprovedContactPointFactory(
+        country="FI", phone="+358401111111", show_phone=True, last_name="Shown"
+    )
+    shown.expertise.add(topic)
+    shown.languages.create(language="fi")
+    hidden = ApprovedContactPointFactory(
+        country="FI",
+        phone="+358402222222",
+        show_phone=False,
+        job_title="Secret title",
+        show_job_title=False,
+        last_name="Hidden",
+    )
+
+    page = client.get(DIRECTORY, {"country": "FI"}).content.decode()
+    assert "Shown" in page and "Hidden" in page and "Viewer" not in page
+    assert "+358 40 1111111" in page or "+358 40 111 1111" in page
+    assert "2222222" not in page and "Secret title" not in page
+    assert hidden.email in page
+
+    for query in ({"expertise": "trafficking"}, {"language": "fi"}):
+        page = client.get(DIRECTORY, query).content.decode()
+        assert "Shown" in page and "Hidden" not in page
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_directory_runs_a_fixed_number_of_queries(
+    signed_in, django_assert_max_num_queries, rows
+):
+    client = signed_in(ApprovedContactPointFactory())
+    topic = TopicFactory(slug="trafficking")
+    for _ in range(rows):
+        member = ApprovedContactPointFactory()
+        member.expertise.add(topic)
+        member.languages.create(language="en")
+
+    for query in ["", "?language=en&expertise=trafficking&country=FI"]:
+        # Besides the page: the session and the member are read and the session saved.
+        with django_assert_max_num_queries(15):
+            assert client.get(f"{DIRECTORY}{query}").status_code == 200
