@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
 from network import services
-from network.models import ContactPoint, ContactPointLanguage, OutboxMessage
+from network.models import ContactPoint, ContactPointLanguage, Departure, OutboxMessage
 
 
 class ContactPointPartInline(admin.TabularInline):
@@ -68,6 +68,9 @@ class ContactPointAdmin(admin.ModelAdmin):
         "decided_by",
         "decided_at",
         "reject_reason",
+        "pending_email",
+        "reconfirm_requested_at",
+        "lapsed_at",
         "consent_version",
         "consent_given_at",
         "created_at",
@@ -98,6 +101,8 @@ class ContactPointAdmin(admin.ModelAdmin):
                     ("created_at", "confirmed_at"),
                     ("decided_by", "decided_at"),
                     "reject_reason",
+                    "pending_email",
+                    ("reconfirm_requested_at", "lapsed_at"),
                     ("consent_version", "consent_given_at"),
                     "updated_at",
                 ]
@@ -177,3 +182,21 @@ class ContactPointAdmin(admin.ModelAdmin):
             self.log_change(request, entry, [{"changed": {"fields": ["status"]}}])
         if entries:
             self.message_user(request, done(len(entries)), messages.SUCCESS)
+
+
+@admin.register(Departure)
+class DepartureAdmin(admin.ModelAdmin):
+    """How many people left each month: written by the withdraw and erase steps only."""
+
+    list_display = ["month", "reason", "count"]
+    list_filter = ["reason"]
+    date_hierarchy = "month"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -121,7 +121,7 @@ def test_the_session_ends_after_30_idle_minutes_and_12_hours_in_all(signed_in, m
     assert client.get(DIRECTORY).status_code == 302
 
 
-@pytest.mark.parametrize("leaves", ["withdrawn", "rejected"])
+@pytest.mark.parametrize("leaves", ["awaiting_review", "lapsed", "rejected"])
 def test_a_member_who_is_no_longer_approved_loses_access(signed_in, leaves):
     member = ApprovedContactPointFactory()
     client = signed_in(member)
