@@ -120,8 +120,12 @@ class DetailsForm(ContactPointForm):
     """A member's change to their own entry, from their personal link. The form only reads
     the entry: services.member_update stores the change."""
 
-    def __init__(self, *args, instance, **kwargs):
-        initial = {"languages": [row.language for row in instance.languages.all()]}
+    def __init__(self, *args, instance, initial=None, **kwargs):
+        # Languages are rows of their own, which a model form does not fill in.
+        initial = {
+            "languages": [row.language for row in instance.languages.all()],
+            **(initial or {}),
+        }
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
         self.fields["email"].help_text = _(
             "A new address replaces this one once you follow the link we send to it."

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.core import mail
 
 from carportal.celery import app as celery_app
 from tests.carportal.factories import TopicFactory
@@ -52,3 +55,23 @@ def celery_eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = saved
+
+
+def request_link(client, email, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post("/network/sign-in/", {"email": email})
+
+
+def link_path(settings):
+    url = re.search(r"http://\S+/network/sign-in/\S+/", mail.outbox[-1].body).group()
+    return url.removeprefix(settings.NETWORK_SITE_URL)
+
+
+@pytest.fixture
+def signed_in(client, settings, django_capture_on_commit_callbacks):
+    def sign_in(member):
+        request_link(client, member.email, django_capture_on_commit_callbacks)
+        client.post(link_path(settings))
+        return client
+
+    return sign_in
