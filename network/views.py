@@ -187,8 +187,9 @@ class PersonalLinkMixin(NoIndexMixin):
         if self.entry is None:
             return render(request, "network/personal_gone.html", status=404)
         response = super().dispatch(request, *args, **kwargs)
-        # The page's address is the member's key: never send it on to another site.
-        response["Referrer-Policy"] = "no-referrer"
+        # The page's address is the member's key: never send it on to another site. Not
+        # "no-referrer": browsers then send "Origin: null", which fails the CSRF check.
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     @staticmethod

@@ -69,7 +69,7 @@ def test_the_personal_link_opens_the_members_own_entry(client):
     assert response.status_code == 200
     assert 'value="Ieva"' in page and "Vaiko teisių tarnyba" in page
     assert response["X-Robots-Tag"] == "noindex"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
