@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 
 from carportal.celery import app as celery_app
@@ -75,3 +76,15 @@ def signed_in(client, settings, django_capture_on_commit_callbacks):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def network_staff(django_user_model):
+    user = django_user_model.objects.create_user("reviewer", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="network",
+            codename__in=["view_contactpoint", "change_contactpoint", "review_contactpoint"],
+        )
+    )
+    return user
