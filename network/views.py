@@ -257,8 +257,12 @@ class KeepView(PersonalLinkMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        coming_back = self.entry.status == ContactPoint.Status.LAPSED
         services.member_reconfirm(contact_point=self.entry)
-        messages.success(request, _("Thank you: you stay listed for another year."))
+        if coming_back:
+            messages.success(request, _("Welcome back: you are listed in the directory again."))
+        else:
+            messages.success(request, _("Thank you: you stay listed for another year."))
         return redirect("network:personal", token=self.kwargs["token"])
 
 
@@ -268,8 +272,8 @@ class WithdrawView(PersonalLinkMixin, TemplateView):
     template_name = "network/withdraw.html"
 
     def post(self, request, *args, **kwargs):
+        # A directory session of theirs ends by itself: members.current_member finds no one.
         services.member_withdraw(contact_point=self.entry)
-        members.end_session(request)
         return redirect("network:withdrawn")
 
 

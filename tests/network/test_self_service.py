@@ -243,15 +243,16 @@ def test_a_member_awaiting_review_can_withdraw_too(client, post):
     assert Departure.objects.get().reason == Departure.Reason.WITHDREW
 
 
-def test_a_member_who_dropped_out_comes_back_with_their_link(client, post):
+def test_a_member_who_dropped_out_comes_back_with_their_link(client):
     member = ApprovedContactPointFactory()
     member.lapse()
     member.save()
     page = client.get(personal_path(member)).content.decode()
     assert "Keep me listed" in page and "Save my changes" not in page
 
-    post(f"{personal_path(member)}keep/")
+    response = client.post(f"{personal_path(member)}keep/", follow=True)
 
+    assert "Welcome back" in response.content.decode()
     member.refresh_from_db()
     assert member.status == ContactPoint.Status.APPROVED
     assert member.lapsed_at is None
