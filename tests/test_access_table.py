@@ -6,8 +6,8 @@ each role must get. A URL missing from EXPECTED fails, so no page is added ungua
 To add a URL: give it a row in EXPECTED (the group helpers cover the usual cases), say in
 SAMPLES how to fill its arguments if it takes any, and, if it carries a signed link, say in
 TOKENS which role holds which link. A row ``"name [variant]"`` asks the same URL once more:
-``[POST]`` posts instead of getting, any other variant takes its own SAMPLES entry (a draft,
-another app) and QUERIES entry.
+``[POST]`` posts instead of getting, ``[draft]`` fills it from the draft samples, and any other
+variant has its own SAMPLES or QUERIES entry.
 """
 
 import io
@@ -22,7 +22,8 @@ import pypdf
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client, override_settings
@@ -47,10 +48,6 @@ from tests.publications.factories import EditionFactory, PublicationFactory
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "unvetted", "member", "withdrawn", "content_staff", "network_staff")
-
-
-# ---------------------------------------------------------------------------------------------
-# The answers
 
 
 @dataclass(frozen=True)
@@ -154,6 +151,7 @@ EXPECTED = {
     # The admin: content staff edit the content, network staff vet contact points.
     "admin:index":                              staff(200, 200),
     "admin:login":                              staff(ADMIN_INDEX, ADMIN_INDEX, others=200),
+    # Signing out takes a POST; whoever is not signed in is sent to the index, and on to sign in.
     "admin:logout":                             staff(405, 405, others=ADMIN_INDEX),
     "admin:password_change":                    staff(200, 200),
     "admin:password_change_done":               staff(200, 200),
@@ -195,9 +193,6 @@ EXPECTED = {
 # Pages that list members, for those allowed to see them; no other page may name a member.
 MEMBER_LISTS = {"network:directory"}
 
-
-# ---------------------------------------------------------------------------------------------
-# Filling in the URLs
 
 # Each URL's arguments, from the sample objects (published ones; drafts for a [draft] row).
 # An admin page's object_id needs no entry: it is the sample of the model the URL names.
@@ -313,12 +308,8 @@ def request_for(world, row, role):
     return ("post" if variant == "POST" else "get"), path + QUERIES.get(row, "")
 
 
-# ---------------------------------------------------------------------------------------------
-# Who asks
-
-
 def withdraw(entry):
-    # Withdrawing erases the entry at once, leaving only an anonymous count (issue 8, item 5).
+    """Withdrawal erases a member's personal data at once (issue 8, item 5)."""
     entry.delete()
 
 
@@ -401,9 +392,9 @@ def build_world():
             content_type__app_label__in=["carportal", "meetings", "projects", "publications"]
         )
     )
-    content_staff = User.objects.create_user("content-editor", is_staff=True)
+    content_staff = get_user_model().objects.create_user("content-editor", is_staff=True)
     content_staff.groups.add(content)
-    network_staff = User.objects.create_user("network-reviewer", is_staff=True)
+    network_staff = get_user_model().objects.create_user("network-reviewer", is_staff=True)
     network_staff.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label="network",
@@ -449,10 +440,6 @@ def client_of(world, role):
     if role in world.sessions:
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     return client
-
-
-# ---------------------------------------------------------------------------------------------
-# The tests
 
 
 def test_every_url_has_a_row_and_every_row_a_url():
