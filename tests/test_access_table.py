@@ -15,6 +15,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -29,8 +30,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, resolve
 
-from network import links
-from network.models import ContactPoint
+from network import links, services
+from network.models import ContactPoint, Departure
 from tests.carportal.factories import OrganisationFactory, TopicFactory
 from tests.meetings.factories import (
     MeetingDocumentFactory,
@@ -147,6 +148,12 @@ EXPECTED = {
     "network:sign_in_link":         (400,      400,      200,       200,      400,      400),
     "network:sign_in_link [POST]":  (400,      400,      DIRECTORY, 200,      400,      400),
     "network:directory":            (SIGN_IN,  SIGN_IN,  200,       SIGN_IN,  SIGN_IN,  200),
+    # A member's own pages: any link but their own current one is the same 404.
+    "network:personal":             (404,      200,      200,       404,      404,      404),
+    "network:withdraw":             (404,      200,      200,       404,      404,      404),
+    "network:keep":                 (404,      405,      405,       404,      404,      404),
+    "network:confirm_email":        (400,      400,      200,       400,      400,      400),
+    "network:withdrawn":                        everyone(200),
 
     # The admin: content staff edit the content, network staff vet contact points.
     "admin:index":                              staff(200, 200),
@@ -186,6 +193,9 @@ EXPECTED = {
     **admin_model("publications.publication",   CONTENT_ADMIN),
     # Network staff may view, correct and vet entries, not add or delete them.
     **admin_model("network.contactpoint",       NETWORK_ADMIN, add=SUPERUSERS_ONLY,
+                                                delete=SUPERUSERS_ONLY),
+    # The anonymous count of departures is written by withdrawals only: nobody adds or deletes.
+    **admin_model("network.departure",          NETWORK_ADMIN, add=SUPERUSERS_ONLY,
                                                 delete=SUPERUSERS_ONLY),
 }
 # fmt: on
@@ -254,6 +264,24 @@ TOKENS = {
         refused=400,
         factory=ApprovedContactPointFactory,
     ),
+    # Personal links outlive the year a bad link is dated back here; tests/network/
+    # test_self_service.py shows that they expire.
+    **{
+        name: SignedLink(
+            links.personal_token,
+            held_by=("unvetted", "member", "withdrawn"),
+            refused=404,
+            factory=ApprovedContactPointFactory,
+            expires=False,
+        )
+        for name in ("network:personal", "network:withdraw", "network:keep")
+    },
+    "network:confirm_email": SignedLink(
+        links.new_email_token,
+        held_by=("member",),
+        refused=400,
+        factory=partial(ApprovedContactPointFactory, pending_email="new.address@example.org"),
+    ),
 }
 
 
@@ -310,7 +338,7 @@ def request_for(world, row, role):
 
 def withdraw(entry):
     """Withdrawal erases a member's personal data at once (issue 8, item 5)."""
-    entry.delete()
+    services.member_withdraw(contact_point=entry)
 
 
 def sign_in(entry):
@@ -358,9 +386,14 @@ def build_world():
 
     # Distinctive names, so that a page naming any of them is caught (see assert_no_leak).
     unvetted = ContactPointFactory(last_name="Waitingsen", email="ulla.w@example.org")
-    member = ApprovedContactPointFactory(last_name="Membersen", email="maija.m@example.org")
+    # Both have asked to change their address: the member holds the link sent to the new one.
+    member = ApprovedContactPointFactory(
+        last_name="Membersen", email="maija.m@example.org", pending_email="maija.n@example.org"
+    )
     leaving = ApprovedContactPointFactory(last_name="Leftsen", email="wilho.l@example.org")
-    other = ApprovedContactPointFactory(last_name="Othersen", email="olli.o@example.org")
+    other = ApprovedContactPointFactory(
+        last_name="Othersen", email="olli.o@example.org", pending_email="olli.n@example.org"
+    )
     unconfirmed = ContactPointFactory(last_name="Unconfirmedsen", email="usko.u@example.org")
     rejected = RejectedContactPointFactory(last_name="Rejectedsen", email="raili.r@example.org")
     people = {"unvetted": unvetted, "member": member, "withdrawn": leaving}
@@ -398,7 +431,12 @@ def build_world():
     network_staff.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label="network",
-            codename__in=["view_contactpoint", "change_contactpoint", "review_contactpoint"],
+            codename__in=[
+                "view_contactpoint",
+                "change_contactpoint",
+                "review_contactpoint",
+                "view_departure",
+            ],
         )
     )
     sessions["content_staff"] = staff_session(content_staff)
@@ -420,6 +458,7 @@ def build_world():
         "projects.project": published.project,
         "publications.publication": published.publication,
         "network.contactpoint": other,
+        "network.departure": Departure.objects.get(),
     }
     draft.admin = published.admin
     return SimpleNamespace(
