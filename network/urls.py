@@ -14,4 +14,5 @@ urlpatterns = [
     path("network/sign-in/<str:token>/", views.SignInLinkView.as_view(), name="sign_in_link"),
     path("network/sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("network/directory/", views.DirectoryView.as_view(), name="directory"),
+    path("network/directory.csv", views.DirectoryCsvView.as_view(), name="directory_csv"),
 ]

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from carportal.spreadsheets import csv_response
 from carportal.views import PublicListView
 from network import links, members, services
 from network.filters import DirectoryFilter
@@ -156,3 +158,56 @@ class SignOutView(TemplateView):
     def post(self, request, *args, **kwargs):
         members.end_session(request)
         return self.get(request, *args, **kwargs)
+
+
+class DirectoryCsvView(DirectoryView):
+    """The directory's members as a spreadsheet: the same guard, filters and details.
+
+    An invalid filter sends the reader to the page, which shows the error beside the field,
+    rather than handing over an empty file.
+    """
+
+    paginate_by = None
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return redirect(f"{reverse('network:directory')}?{self.request.GET.urlencode()}")
+        response = csv_response(
+            map(directory_row, context["members"]),
+            header=directory_header(),
+            filename="protect-network-members.csv",
+        )
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+def directory_header():
+    return [
+        gettext("First name"),
+        gettext("Last name"),
+        gettext("Job title"),
+        gettext("Organisation"),
+        gettext("Country"),
+        gettext("Profession or sector"),
+        gettext("Languages"),
+        gettext("Areas of expertise"),
+        gettext("E-mail"),
+        gettext("Phone"),
+    ]
+
+
+def directory_row(member):
+    """What the directory page shows of a member: the job title and phone number only if
+    they chose to show them."""
+    return [
+        member.first_name,
+        member.last_name,
+        member.job_title if member.show_job_title else "",
+        member.organisation,
+        member.country.name,
+        member.get_profession_display(),
+        "; ".join(str(language) for language in member.languages.all()),
+        "; ".join(str(topic) for topic in member.expertise.all()),
+        member.email,
+        member.phone.as_international if member.show_phone and member.phone else "",
+    ]

@@ -2,6 +2,7 @@ import pytest
 
 from carportal.celery import app as celery_app
 from tests.carportal.factories import TopicFactory
+from tests.network.sign_in import link_path, request_link
 
 NAME, SURNAME, EMAIL, PHONE = (
     "Aino",
@@ -52,3 +53,15 @@ def celery_eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def signed_in(client, settings, django_capture_on_commit_callbacks):
+    """Sign a member in to the directory as they would: by the link e-mailed to them."""
+
+    def sign_in(member):
+        request_link(client, member.email, django_capture_on_commit_callbacks)
+        client.post(link_path(settings))
+        return client
+
+    return sign_in

@@ -1,4 +1,3 @@
-import re
 import time
 from datetime import timedelta
 
@@ -15,30 +14,11 @@ from tests.network.factories import (
     ContactPointFactory,
     RejectedContactPointFactory,
 )
+from tests.network.sign_in import link_path, request_link
 
 pytestmark = pytest.mark.django_db
 
 DIRECTORY = "/network/directory/"
-
-
-def request_link(client, email, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return client.post("/network/sign-in/", {"email": email})
-
-
-def link_path(settings):
-    url = re.search(r"http://\S+/network/sign-in/\S+/", mail.outbox[-1].body).group()
-    return url.removeprefix(settings.NETWORK_SITE_URL)
-
-
-@pytest.fixture
-def signed_in(client, settings, django_capture_on_commit_callbacks):
-    def sign_in(member):
-        request_link(client, member.email, django_capture_on_commit_callbacks)
-        client.post(link_path(settings))
-        return client
-
-    return sign_in
 
 
 def test_a_member_signs_in_with_an_e_mailed_link_and_sees_the_directory(
