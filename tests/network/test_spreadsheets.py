@@ -81,9 +81,11 @@ def members():
     ]
 
 
-def export(client, file_format="csv"):
+def export(client, file_format="csv", query=""):
     fields = {f"contactpointresource_{name}": "on" for name in ContactPointResource.Meta.fields}
-    return client.post(EXPORT, {"format": FORMATS[file_format], "resource": "0", **fields})
+    return client.post(
+        f"{EXPORT}{query}", {"format": FORMATS[file_format], "resource": "0", **fields}
+    )
 
 
 def upload(client, content, file_format="csv"):
@@ -192,6 +194,12 @@ def test_the_export_lists_the_columns_with_codes_and_neutralised_formulas(
         "child-trafficking",
         "online-safety",
     ]
+
+
+def test_an_export_takes_the_lists_filters(secretary_client, members):
+    rows = read_rows(export(secretary_client, query="?status__exact=approved").content)
+
+    assert [cells[2] for cells in rows[1:]] == ["Anna@Example.org"]
 
 
 def test_xlsx_cells_that_look_like_formulas_are_text(secretary_client, members):
