@@ -169,8 +169,10 @@ def test_an_exported_file_imports_back_unchanged(secretary_client, members, file
 def test_the_export_lists_the_columns_with_codes_and_neutralised_formulas(
     secretary_client, members
 ):
-    rows = read_rows(export(secretary_client).content)
+    content = export(secretary_client).content
+    rows = read_rows(content)
 
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 as Excel recognises it
     assert rows[0] == HEADER
     (anna,) = [cells for cells in rows if cells[2] == "Anna@Example.org"]
     assert dict(zip(HEADER, anna, strict=True)) == {
