@@ -8,7 +8,7 @@ from django_countries.filters import CountryFilter
 
 from carportal.spreadsheets import SpreadsheetAdminMixin
 from network import services
-from network.models import ContactPoint, ContactPointLanguage, OutboxMessage
+from network.models import ContactPoint, ContactPointLanguage, Departure, OutboxMessage
 from network.resources import ContactPointResource
 
 
@@ -71,6 +71,9 @@ class ContactPointAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
         "decided_by",
         "decided_at",
         "reject_reason",
+        "pending_email",
+        "reconfirm_requested_at",
+        "lapsed_at",
         "consent_version",
         "consent_given_at",
         "created_at",
@@ -101,6 +104,8 @@ class ContactPointAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
                     ("created_at", "confirmed_at"),
                     ("decided_by", "decided_at"),
                     "reject_reason",
+                    "pending_email",
+                    ("reconfirm_requested_at", "lapsed_at"),
                     ("consent_version", "consent_given_at"),
                     "updated_at",
                 ]
@@ -186,3 +191,21 @@ class ContactPointAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
             self.log_change(request, entry, [{"changed": {"fields": ["status"]}}])
         if entries:
             self.message_user(request, done(len(entries)), messages.SUCCESS)
+
+
+@admin.register(Departure)
+class DepartureAdmin(admin.ModelAdmin):
+    """How many people left each month: written by the withdraw and erase steps only."""
+
+    list_display = ["month", "reason", "count"]
+    list_filter = ["reason"]
+    date_hierarchy = "month"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

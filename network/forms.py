@@ -23,7 +23,9 @@ class DescribedErrorsMixin:
             field.field.widget.attrs["aria-describedby"] = " ".join(described_by)
 
 
-class SignupForm(DescribedErrorsMixin, forms.ModelForm):
+class ContactPointForm(DescribedErrorsMixin, forms.ModelForm):
+    """A person's own entry, as they fill it in to join and later change it."""
+
     languages = forms.MultipleChoiceField(
         label=_("Languages you can work in"),
         choices=Language.choices,
@@ -36,12 +38,6 @@ class SignupForm(DescribedErrorsMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    consent = forms.BooleanField(
-        label=CONSENT_WORDINGS[CURRENT_CONSENT_VERSION],
-        error_messages={"required": _("Please agree, or we cannot add you to the network.")},
-    )
-    # A honeypot: hidden from people (see the template), filled in by bots.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
 
     class Meta:
         model = ContactPoint
@@ -72,38 +68,71 @@ class SignupForm(DescribedErrorsMixin, forms.ModelForm):
         "show_job_title",
         "show_phone",
     ]
+    AUTOCOMPLETE = {
+        "first_name": "given-name",
+        "last_name": "family-name",
+        "email": "email",
+        "organisation": "organization",
+        "job_title": "organization-title",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        autocomplete = {
-            "first_name": "given-name",
-            "last_name": "family-name",
-            "email": "email",
-            "organisation": "organization",
-            "job_title": "organization-title",
-            "website": "off",
-        }
-        for name, value in autocomplete.items():
+        for name, value in self.AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = value
-        self.fields["website"].widget.attrs["tabindex"] = "-1"
 
     def _get_validation_exclusions(self):
         # Leaves the e-mail out of the model's uniqueness checks: an error for a known
-        # address would tell anyone who is a member. member_signup answers it by e-mail.
+        # address would tell anyone who is a member. The services answer it by e-mail.
         return super()._get_validation_exclusions() | {"email"}
 
-    def is_bot(self):
-        return bool(self.cleaned_data.get("website"))
-
-    def signup_arguments(self):
+    def entry_arguments(self):
+        """The keyword arguments the services take for an entry's details."""
         data = self.cleaned_data
         return {
             "email": data["email"],
             "details": {name: data[name] for name in self.DETAILS},
             "languages": data["languages"],
             "expertise": data["expertise"],
-            "consent_version": CURRENT_CONSENT_VERSION,
         }
+
+
+class SignupForm(ContactPointForm):
+    consent = forms.BooleanField(
+        label=CONSENT_WORDINGS[CURRENT_CONSENT_VERSION],
+        error_messages={"required": _("Please agree, or we cannot add you to the network.")},
+    )
+    # A honeypot: hidden from people (see the template), filled in by bots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
+
+    def is_bot(self):
+        return bool(self.cleaned_data.get("website"))
+
+    def signup_arguments(self):
+        return {**self.entry_arguments(), "consent_version": CURRENT_CONSENT_VERSION}
+
+
+class DetailsForm(ContactPointForm):
+    """A member's change to their own entry, from their personal link. The form only reads
+    the entry: services.member_update stores the change."""
+
+    def __init__(self, *args, instance, initial=None, **kwargs):
+        # Languages are rows of their own, which a model form does not fill in.
+        initial = {
+            "languages": [row.language for row in instance.languages.all()],
+            **(initial or {}),
+        }
+        super().__init__(*args, instance=instance, initial=initial, **kwargs)
+        self.fields["email"].help_text = _(
+            "A new address replaces this one once you follow the link we send to it."
+        )
+        self.fields["organisation"].help_text = _(
+            "A new organisation is checked by the CBSS Secretariat before you are listed again."
+        )
 
 
 class SignInForm(DescribedErrorsMixin, forms.Form):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -36,6 +36,29 @@ class ContactPointQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=ContactPoint.Status.APPROVED)
 
+    def with_personal_link(self):
+        return self.filter(status__in=ContactPoint.WITH_PERSONAL_LINK)
+
+    def due_for_reconfirmation(self):
+        """Members last confirmed NETWORK_RECONFIRM_AFTER ago and not asked yet."""
+        # Entries imported without a confirmation date count from their approval.
+        last_confirmed = Coalesce("confirmed_at", "decided_at", "created_at")
+        return (
+            self.approved()
+            .filter(reconfirm_requested_at=None)
+            .alias(last_confirmed=last_confirmed)
+            .filter(last_confirmed__lt=timezone.now() - settings.NETWORK_RECONFIRM_AFTER)
+        )
+
+    def past_reconfirmation_grace(self):
+        """Members asked to re-confirm who did not answer within NETWORK_RECONFIRM_GRACE."""
+        deadline = timezone.now() - settings.NETWORK_RECONFIRM_GRACE
+        return self.approved().filter(reconfirm_requested_at__lt=deadline)
+
+    def lapsed_for_erasure(self):
+        deadline = timezone.now() - settings.NETWORK_LAPSED_KEEP
+        return self.filter(status=ContactPoint.Status.LAPSED, lapsed_at__lt=deadline)
+
     def for_directory(self):
         """Approved members with what the directory shows of them, in a fixed number of queries."""
         return self.approved().prefetch_related("languages", "expertise")
@@ -49,7 +72,7 @@ class ContactPoint(models.Model):
         AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        LAPSED = "lapsed", _("Dropped out: did not re-confirm")
 
     class Profession(models.TextChoices):
         CHILD_WELFARE = "child_welfare", _("Child welfare")
@@ -66,14 +89,19 @@ class ContactPoint(models.Model):
         MINISTRY = "ministry", _("Ministry")
         OTHER = "other", _("Other")
 
-    # From each status, the statuses a vetting step may move the entry to.
+    # From each status, the statuses a step may move the entry to. Withdrawing is not a
+    # status: it erases the entry (services.member_withdraw).
     NEXT_STATUSES = {
-        Status.UNCONFIRMED: {Status.AWAITING_REVIEW, Status.WITHDRAWN},
-        Status.AWAITING_REVIEW: {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
-        Status.APPROVED: {Status.WITHDRAWN},
+        Status.UNCONFIRMED: {Status.AWAITING_REVIEW},
+        Status.AWAITING_REVIEW: {Status.APPROVED, Status.REJECTED},
+        # Back to review when the member changes their organisation or e-mail address.
+        Status.APPROVED: {Status.AWAITING_REVIEW, Status.LAPSED},
         Status.REJECTED: set(),
-        Status.WITHDRAWN: set(),
+        Status.LAPSED: {Status.APPROVED},
     }
+    # The statuses in which the person's personal link works: they can see and change their
+    # entry, re-confirm it, or withdraw.
+    WITH_PERSONAL_LINK = {Status.AWAITING_REVIEW, Status.APPROVED, Status.LAPSED}
 
     first_name = models.CharField(_("first name"), max_length=100, help_text=VISIBLE_TO_MEMBERS)
     last_name = models.CharField(_("last name"), max_length=100, help_text=VISIBLE_TO_MEMBERS)
@@ -134,7 +162,40 @@ class ContactPoint(models.Model):
         help_text=_("Only approved members are listed. ") + STAFF_ONLY,
     )
     confirmed_at = models.DateTimeField(
-        _("e-mail confirmed at"), null=True, blank=True, help_text=STAFF_ONLY
+        _("last confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the person last confirmed their entry: by the link in their first e-mail, "
+            "then once a year. "
+        )
+        + STAFF_ONLY,
+    )
+    pending_email = models.EmailField(
+        _("new e-mail address, not yet confirmed"),
+        blank=True,
+        help_text=_(
+            "The member asked to change their address; it replaces the current one once they "
+            "follow the link sent to it. "
+        )
+        + STAFF_ONLY,
+    )
+    reconfirm_requested_at = models.DateTimeField(
+        _("asked to re-confirm at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Members are asked once a year whether they want to stay listed; without an answer "
+            "they drop out. "
+        )
+        + STAFF_ONLY,
+    )
+    lapsed_at = models.DateTimeField(
+        _("dropped out at"),
+        null=True,
+        blank=True,
+        help_text=_("Dropped out for not re-confirming; erased if they do not come back. ")
+        + STAFF_ONLY,
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -187,8 +248,11 @@ class ContactPoint(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
-    def _move_to(self, status):
-        if status not in self.NEXT_STATUSES[self.status]:
+    def _move_to(self, status, *, only_from=None):
+        """Move to ``status`` if the table allows it, and, when the step names them, only
+        from the statuses ``only_from``: a status can be reached by different steps."""
+        allowed = status in self.NEXT_STATUSES[self.status]
+        if not allowed or (only_from is not None and self.status not in only_from):
             raise IllegalTransition(
                 _("A contact point cannot go from “%(old)s” to “%(new)s”."),
                 params={"old": self.get_status_display(), "new": self.Status(status).label},
@@ -196,7 +260,7 @@ class ContactPoint(models.Model):
         self.status = status
 
     def confirm(self):
-        self._move_to(self.Status.AWAITING_REVIEW)
+        self._move_to(self.Status.AWAITING_REVIEW, only_from={self.Status.UNCONFIRMED})
         self.confirmed_at = timezone.now()
 
     def approve(self, *, by):
@@ -206,6 +270,27 @@ class ContactPoint(models.Model):
     def reject(self, *, by, reason):
         self._move_to(self.Status.REJECTED)
         self.decided_by, self.decided_at, self.reject_reason = by, timezone.now(), reason
+
+    def return_to_review(self):
+        self._move_to(self.Status.AWAITING_REVIEW)
+
+    def ask_to_reconfirm(self):
+        self.reconfirm_requested_at = timezone.now()
+
+    def reconfirm(self):
+        """The member wants to stay listed, or, having dropped out, to come back."""
+        if self.status == self.Status.LAPSED:
+            self._move_to(self.Status.APPROVED)
+        self.confirmed_at = timezone.now()
+        self.reconfirm_requested_at = self.lapsed_at = None
+
+    def lapse(self):
+        self._move_to(self.Status.LAPSED)
+        self.lapsed_at = timezone.now()
+
+    @property
+    def has_personal_link(self):
+        return self.status in self.WITH_PERSONAL_LINK
 
     @property
     def consent_wording(self):
@@ -250,6 +335,9 @@ class OutboxMessage(models.Model):
         WELCOME = "welcome", _("Welcome")
         REJECTION = "rejection", _("Not added")
         SIGN_IN = "sign_in", _("Sign-in link")
+        EMAIL_CHANGE = "email_change", _("Confirm a new e-mail address (to the new address)")
+        RECONFIRM = "reconfirm", _("Yearly: do you want to stay listed?")
+        LAPSED = "lapsed", _("Dropped out, and how to come back")
 
     contact_point = models.ForeignKey(
         ContactPoint,
@@ -276,3 +364,27 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.cycle}"
+
+
+class Departure(models.Model):
+    """How many people left the network in a month, and why: all that remains of an entry
+    once it is erased, so the secretariat can report on the network without personal data."""
+
+    class Reason(models.TextChoices):
+        WITHDREW = "withdrew", _("Withdrew")
+        LAPSED = "lapsed", _("Did not re-confirm and did not come back")
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    count = models.PositiveIntegerField(_("number of people"), default=0)
+
+    class Meta:
+        ordering = ["-month", "reason"]
+        verbose_name = _("departure count")
+        verbose_name_plural = _("departure counts")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "reason"], name="departure_once_per_month")
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.get_reason_display()}: {self.count}"

@@ -10,6 +10,15 @@ from django.utils import timezone
 from network import links
 from network.models import OutboxMessage
 
+# The e-mails to the member that carry their personal link; never one to anyone else.
+PERSONAL_LINK_KINDS = {
+    OutboxMessage.Kind.WELCOME,
+    OutboxMessage.Kind.ALREADY_MEMBER,
+    OutboxMessage.Kind.SIGN_IN,
+    OutboxMessage.Kind.RECONFIRM,
+    OutboxMessage.Kind.LAPSED,
+}
+
 
 def send_pending():
     """Send every stored e-mail still waiting, one row lock at a time; how many went out."""
@@ -31,10 +40,13 @@ def outbox_message_send(*, message_id):
     )
     if message is None:
         return False
-    _email_for(message).send()
+    email = _email_for(message)
+    # None: nothing left to send (a change of address was confirmed already, or taken back).
+    if email is not None:
+        email.send()
     message.sent_at = timezone.now()
     message.save(update_fields=["sent_at"])
-    return True
+    return email is not None
 
 
 def _email_for(message):
@@ -53,14 +65,26 @@ def _email_for(message):
         path = reverse("network:sign_in_link", args=[links.sign_in_token(contact_point)])
         context["sign_in_url"] = settings.NETWORK_SITE_URL + path
         context["valid_minutes"] = int(settings.NETWORK_SIGN_IN_MAX_AGE.total_seconds() // 60)
+    recipient, reply_to = contact_point.email, [settings.NETWORK_REVIEW_EMAIL]
+    if contact_point.has_personal_link and message.kind in PERSONAL_LINK_KINDS:
+        path = reverse("network:personal", args=[links.personal_token(contact_point)])
+        context["personal_url"] = settings.NETWORK_SITE_URL + path
+    if message.kind == OutboxMessage.Kind.RECONFIRM:
+        context["grace_days"] = settings.NETWORK_RECONFIRM_GRACE.days
+    if message.kind == OutboxMessage.Kind.LAPSED:
+        context["keep_days"] = settings.NETWORK_LAPSED_KEEP.days
     if message.kind == OutboxMessage.Kind.REVIEW_REQUEST:
         # The secretariat follows a link to the admin; the e-mail itself names nobody.
-        recipient = settings.NETWORK_REVIEW_EMAIL
+        recipient, reply_to = settings.NETWORK_REVIEW_EMAIL, []
         path = reverse("admin:network_contactpoint_changelist")
         context["review_url"] = f"{settings.NETWORK_SITE_URL}{path}?status__exact=awaiting_review"
-        reply_to = []
-    else:
-        recipient, reply_to = contact_point.email, [settings.NETWORK_REVIEW_EMAIL]
+    if message.kind == OutboxMessage.Kind.EMAIL_CHANGE:
+        if not contact_point.pending_email:
+            return None
+        recipient = contact_point.pending_email
+        path = reverse("network:confirm_email", args=[links.new_email_token(contact_point)])
+        context["confirm_url"] = settings.NETWORK_SITE_URL + path
+        context["valid_days"] = settings.NETWORK_CONFIRM_MAX_AGE.days
     template = f"network/email/{message.kind}"
     email = EmailMultiAlternatives(
         subject=render_to_string(f"{template}_subject.txt", context).strip(),

@@ -23,7 +23,7 @@ from carportal.spreadsheets import (
     TextWidget,
     YesNoWidget,
 )
-from network.models import CONSENT_WORDINGS, ContactPoint, ContactPointLanguage, IllegalTransition
+from network.models import CONSENT_WORDINGS, ContactPoint, ContactPointLanguage
 
 DECIDED = {ContactPoint.Status.APPROVED, ContactPoint.Status.REJECTED}
 
@@ -65,23 +65,35 @@ class AddressField(Field):
 
 
 class StatusField(Field):
-    """The vetting status. A new entry may start in any status; an entry on file moves only
-    as vetting allows, so an import never lists again someone who withdrew. Approving or
-    rejecting records the importing user and the time as the decision."""
+    """The vetting status. A new entry may start in any status but dropped out. An entry on
+    file moves only by a vetting decision, from awaiting review to approved or rejected;
+    anything else (listing again someone who dropped out, say) is the member's own step or
+    the yearly re-confirmation's. A decision records the importing user and the time."""
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         status = self.clean(row, **kwargs)
-        if instance.pk is not None and status == instance.status:
-            return
+        user = kwargs.get("user")
+        Status = ContactPoint.Status
         if instance.pk is None:
+            if status == Status.LAPSED:
+                raise ValueError(gettext("A new entry cannot start as dropped out."))
             instance.status = status
+            if status in DECIDED:
+                instance.decided_by, instance.decided_at = user, timezone.now()
+        elif status == instance.status:
+            return
+        elif (instance.status, status) == (Status.AWAITING_REVIEW, Status.APPROVED):
+            instance.approve(by=user)
+        elif (instance.status, status) == (Status.AWAITING_REVIEW, Status.REJECTED):
+            instance.reject(by=user, reason=instance.reject_reason)
         else:
-            try:
-                instance._move_to(status)
-            except IllegalTransition as error:
-                raise ValueError(" ".join(error.messages)) from None
-        if status in DECIDED:
-            instance.decided_by, instance.decided_at = kwargs.get("user"), timezone.now()
+            raise ValueError(
+                gettext(
+                    "An import cannot move an entry from “%(old)s” to “%(new)s”: only from "
+                    "awaiting review to approved or rejected."
+                )
+                % {"old": instance.get_status_display(), "new": Status(status).label}
+            )
 
 
 class RelatedRowsField(Field):

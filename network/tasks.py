@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from network import outbox
+from network import outbox, services
 
 
 # Only the row's id travels through the broker: Celery logs task arguments.
@@ -21,3 +21,9 @@ def send_outbox_message(message_id):
 def send_pending_mail():
     """Send what a broker or mail server outage left behind."""
     outbox.send_pending()
+
+
+@shared_task(soft_time_limit=540, time_limit=600)
+def reconfirm_members():
+    """The yearly re-confirmation of members (services.members_reconfirm_yearly), run daily."""
+    services.members_reconfirm_yearly()

@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
@@ -11,7 +14,7 @@ from carportal.spreadsheets import csv_response
 from carportal.views import PublicListView
 from network import links, members, services
 from network.filters import DirectoryFilter
-from network.forms import SignInForm, SignupForm
+from network.forms import DetailsForm, SignInForm, SignupForm
 from network.models import ContactPoint
 from network.ratelimit import over_limit
 
@@ -79,8 +82,8 @@ class SignedLinkView(NoIndexMixin, TemplateView):
             return self.answer("invalid", status=400)
         return super().dispatch(request, *args, **kwargs)
 
-    def answer(self, state, status=200):
-        return self.render_to_response({"state": state}, status=status)
+    def answer(self, state, status=200, **context):
+        return self.render_to_response({"state": state, **context}, status=status)
 
 
 class ConfirmView(SignedLinkView):
@@ -142,13 +145,20 @@ class DirectoryView(NoIndexMixin, PublicListView):
     context_object_name = "members"
 
     def dispatch(self, request, *args, **kwargs):
+        self.member = members.current_member(request)
         staff = request.user.has_perm("network.view_contactpoint")
-        if not staff and members.current_member(request) is None:
+        if not staff and self.member is None:
             return redirect("network:sign_in")
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return ContactPoint.objects.for_directory()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.member is not None:
+            context["personal_url"] = personal_url(self.member)
+        return context
 
 
 class SignOutView(TemplateView):
@@ -158,6 +168,140 @@ class SignOutView(TemplateView):
     def post(self, request, *args, **kwargs):
         members.end_session(request)
         return self.get(request, *args, **kwargs)
+
+
+def personal_url(contact_point):
+    return reverse("network:personal", args=[links.personal_token(contact_point)])
+
+
+@method_decorator(never_cache, name="dispatch")
+class PersonalLinkMixin(NoIndexMixin):
+    """A page of the member's own, reached by their personal link (links.personal_token).
+
+    Any link that is not a member's current personal link (altered, expired, made stale by
+    a new e-mail address, or for an entry that is erased or has none) answers the same 404,
+    so a link tells nothing about anyone else.
+    """
+
+    def dispatch(self, request, *args, token, **kwargs):
+        self.entry = self._entry_for(token)
+        if self.entry is None:
+            return render(request, "network/personal_gone.html", status=404)
+        response = super().dispatch(request, *args, **kwargs)
+        # The page's address is the member's key: never send it on to another site. Not
+        # "no-referrer": browsers then send "Origin: null", which fails the CSRF check.
+        response["Referrer-Policy"] = "same-origin"
+        return response
+
+    @staticmethod
+    def _entry_for(token):
+        try:
+            pk, digest = links.read_personal_token(token)
+        except signing.BadSignature:
+            return None
+        entry = ContactPoint.objects.with_personal_link().filter(pk=pk).first()
+        if entry is None or not constant_time_compare(links.email_digest(entry.email), digest):
+            return None
+        return entry
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entry=self.entry, **kwargs)
+
+
+class PersonalView(PersonalLinkMixin, FormView):
+    """The member's own entry: its status, their details to change, re-confirmation."""
+
+    template_name = "network/personal.html"
+    form_class = DetailsForm
+
+    def can_edit(self):
+        # A member who dropped out comes back first (KeepView), then edits.
+        return self.entry.status != ContactPoint.Status.LAPSED
+
+    def get_form(self, form_class=None):
+        if not self.can_edit():
+            return None
+        # Its own copy of the entry: a form's validation writes into its instance.
+        instance = ContactPoint.objects.get(pk=self.entry.pk)
+        return DetailsForm(instance=instance, **self.get_form_kwargs())
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_edit():
+            return redirect(request.path)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        update = services.member_update(contact_point=self.entry, **form.entry_arguments())
+        messages.success(self.request, _("Your changes are saved."))
+        if update.back_to_review:
+            messages.info(
+                self.request,
+                _(
+                    "With a new organisation, your entry is checked by the CBSS Secretariat "
+                    "again; you are listed once it is approved."
+                ),
+            )
+        if update.new_email_to_confirm:
+            messages.info(
+                self.request,
+                _(
+                    "We have sent a link to your new e-mail address: your address changes "
+                    "once you follow it, and your entry is then checked again."
+                ),
+            )
+        return redirect(self.request.path)
+
+
+class KeepView(PersonalLinkMixin, View):
+    """The member's answer to the yearly question: stay listed, or come back."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        coming_back = self.entry.status == ContactPoint.Status.LAPSED
+        services.member_reconfirm(contact_point=self.entry)
+        if coming_back:
+            messages.success(request, _("Welcome back: you are listed in the directory again."))
+        else:
+            messages.success(request, _("Thank you: you stay listed for another year."))
+        return redirect("network:personal", token=self.kwargs["token"])
+
+
+class WithdrawView(PersonalLinkMixin, TemplateView):
+    """Leaving the network: a page that says what happens, and a button that does it."""
+
+    template_name = "network/withdraw.html"
+
+    def post(self, request, *args, **kwargs):
+        # A directory session of theirs ends by itself: members.current_member finds no one.
+        services.member_withdraw(contact_point=self.entry)
+        return redirect("network:withdrawn")
+
+
+class WithdrawnView(TemplateView):
+    template_name = "network/withdrawn.html"
+
+
+class NewEmailConfirmView(SignedLinkView):
+    """The link sent to a member's new address: the change happens on the button."""
+
+    template_name = "network/confirm_email.html"
+    read_token = staticmethod(links.read_new_email_token)
+
+    def get(self, request, *args, **kwargs):
+        pk, digest = self.signed
+        entry = ContactPoint.objects.filter(pk=pk).exclude(pending_email="").first()
+        ready = entry is not None and links.email_digest(entry.pending_email) == digest
+        return self.answer("ready" if ready else "used")
+
+    def post(self, request, *args, **kwargs):
+        pk, digest = self.signed
+        outcome = services.member_new_email_confirm(contact_point_id=pk, digest=digest)
+        if outcome != services.NewEmail.CHANGED:
+            return self.answer(outcome)
+        # Whoever reads the new mailbox is the member now: their new personal link.
+        entry = ContactPoint.objects.get(pk=pk)
+        return self.answer(outcome, personal_url=personal_url(entry))
 
 
 class DirectoryCsvView(DirectoryView):
@@ -183,16 +327,16 @@ class DirectoryCsvView(DirectoryView):
 
 def directory_header():
     return [
-        gettext("First name"),
-        gettext("Last name"),
-        gettext("Job title"),
-        gettext("Organisation"),
-        gettext("Country"),
-        gettext("Profession or sector"),
-        gettext("Languages"),
-        gettext("Areas of expertise"),
-        gettext("E-mail"),
-        gettext("Phone"),
+        _("First name"),
+        _("Last name"),
+        _("Job title"),
+        _("Organisation"),
+        _("Country"),
+        _("Profession or sector"),
+        _("Languages"),
+        _("Areas of expertise"),
+        _("E-mail"),
+        _("Phone"),
     ]
 
 

@@ -121,6 +121,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network.tasks.send_pending_mail",
         "schedule": timedelta(minutes=5),
     },
+    # The yearly "do you want to stay listed?" e-mails and the drop-outs after them.
+    "network-reconfirm-members": {
+        "task": "network.tasks.reconfirm_members",
+        "schedule": timedelta(hours=24),
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -233,3 +238,12 @@ NETWORK_SESSION_MAX = timedelta(hours=12)
 # sharing an office's address.
 NETWORK_RATE_LIMIT = env.int("NETWORK_RATE_LIMIT", default=10)
 NETWORK_RATE_PERIOD = timedelta(hours=1)
+# A member's personal link (see, change or withdraw their entry) outlives the yearly
+# re-confirmation, whose e-mail carries a fresh one.
+NETWORK_PERSONAL_LINK_MAX_AGE = timedelta(days=400)
+# Yearly re-confirmation: members last confirmed NETWORK_RECONFIRM_AFTER ago are asked whether
+# they want to stay listed; without an answer in NETWORK_RECONFIRM_GRACE they drop out, and
+# an entry that does not come back within NETWORK_LAPSED_KEEP is erased.
+NETWORK_RECONFIRM_AFTER = timedelta(days=365)
+NETWORK_RECONFIRM_GRACE = timedelta(days=30)
+NETWORK_LAPSED_KEEP = timedelta(days=365)

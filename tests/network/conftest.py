@@ -1,8 +1,11 @@
+import re
+
 import pytest
+from django.contrib.auth.models import Permission
+from django.core import mail
 
 from carportal.celery import app as celery_app
 from tests.carportal.factories import TopicFactory
-from tests.network.sign_in import link_path, request_link
 
 NAME, SURNAME, EMAIL, PHONE = (
     "Aino",
@@ -55,13 +58,33 @@ def celery_eager():
     celery_app.conf.task_always_eager = saved
 
 
+def request_link(client, email, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post("/network/sign-in/", {"email": email})
+
+
+def link_path(settings):
+    url = re.search(r"http://\S+/network/sign-in/\S+/", mail.outbox[-1].body).group()
+    return url.removeprefix(settings.NETWORK_SITE_URL)
+
+
 @pytest.fixture
 def signed_in(client, settings, django_capture_on_commit_callbacks):
-    """Sign a member in to the directory as they would: by the link e-mailed to them."""
-
     def sign_in(member):
         request_link(client, member.email, django_capture_on_commit_callbacks)
         client.post(link_path(settings))
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def network_staff(django_user_model):
+    user = django_user_model.objects.create_user("reviewer", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="network",
+            codename__in=["view_contactpoint", "change_contactpoint", "review_contactpoint"],
+        )
+    )
+    return user

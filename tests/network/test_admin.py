@@ -16,18 +16,6 @@ CHANGELIST = "/admin/network/contactpoint/"
 
 
 @pytest.fixture
-def network_staff(django_user_model):
-    user = django_user_model.objects.create_user("reviewer", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="network",
-            codename__in=["view_contactpoint", "change_contactpoint", "review_contactpoint"],
-        )
-    )
-    return user
-
-
-@pytest.fixture
 def reviewer_client(client, network_staff):
     client.force_login(network_staff)
     return client

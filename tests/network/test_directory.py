@@ -8,13 +8,13 @@ from django.core import mail
 from network import links, members
 from network.models import ContactPoint
 from tests.carportal.factories import TopicFactory
+from tests.network.conftest import link_path, request_link
 from tests.network.factories import (
     ApprovedContactPointFactory,
     AwaitingReviewContactPointFactory,
     ContactPointFactory,
     RejectedContactPointFactory,
 )
-from tests.network.sign_in import link_path, request_link
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_the_session_ends_after_30_idle_minutes_and_12_hours_in_all(signed_in, m
     assert client.get(DIRECTORY).status_code == 302
 
 
-@pytest.mark.parametrize("leaves", ["withdrawn", "rejected"])
+@pytest.mark.parametrize("leaves", ["awaiting_review", "lapsed", "rejected"])
 def test_a_member_who_is_no_longer_approved_loses_access(signed_in, leaves):
     member = ApprovedContactPointFactory()
     client = signed_in(member)

@@ -77,7 +77,7 @@ def members():
         member,
         ContactPointFactory(country="UA", profession="ngo"),
         AwaitingReviewContactPointFactory(country="NL", job_title=""),
-        ApprovedContactPointFactory(status=ContactPoint.Status.WITHDRAWN, country="LT"),
+        ApprovedContactPointFactory(status=ContactPoint.Status.LAPSED, country="LT"),
     ]
 
 
@@ -271,7 +271,7 @@ def test_each_bad_row_gets_its_own_errors_and_nothing_is_saved(secretary_client,
         "“perhaps” is neither yes nor no: write 1 or 0.",
         "Missing: give the version of the consent wording the person agreed to: 2026-11.",
         "Missing: give when the person agreed, such as 2026-11-03 14:05.",
-        "A contact point cannot go from “Withdrawn” to “Approved”.",
+        "An import cannot move an entry from “Dropped out: did not re-confirm” to “Approved”",
     ]:
         assert message in page
     assert "process_import" not in page
@@ -298,13 +298,15 @@ def test_an_import_approving_an_entry_records_the_importer_and_sends_nothing(
 def test_rows_that_no_longer_pass_at_confirmation_save_nothing(secretary_client):
     entry = AwaitingReviewContactPointFactory()
     preview = upload(secretary_client, csv_file(row(email=entry.email), row()))
-    # Between the preview and the confirmation, the person withdraws.
-    ContactPoint.objects.filter(pk=entry.pk).update(status=ContactPoint.Status.WITHDRAWN)
+    # Between the preview and the confirmation, a colleague rejects the entry.
+    ContactPoint.objects.filter(pk=entry.pk).update(
+        status=ContactPoint.Status.REJECTED, decided_at=entry.created_at
+    )
 
     done = confirm(secretary_client, preview)
 
     assert "Nothing was imported" in done.content.decode()
-    assert list(ContactPoint.objects.values_list("status", flat=True)) == ["withdrawn"]
+    assert list(ContactPoint.objects.values_list("status", flat=True)) == ["rejected"]
 
 
 def test_an_upload_left_unconfirmed_expires(secretary_client):
