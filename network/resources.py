@@ -5,6 +5,7 @@ file says: it sends no e-mail and queues none, so members hear nothing of it.
 """
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,33 @@ class StatusField(Field):
                     "awaiting review to approved or rejected."
                 )
                 % {"old": instance.get_status_display(), "new": Status(status).label}
+            )
+
+
+class LastChangedField(Field):
+    """When the entry was last saved, as the file was exported. A row from an older file
+    neither overwrites what changed since (a member's own edits) nor brings back an entry
+    that has gone (erased when the person left). Empty in a file made by hand."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        exported = self.clean(row, **kwargs)
+        if exported is None:
+            return
+        if instance.pk is None:
+            raise ValueError(
+                gettext(
+                    "No entry has this address any more: the person left the network or "
+                    "changed their address after the file was exported. Remove the row, or "
+                    "export again."
+                )
+            )
+        if exported != instance.updated_at:
+            raise ValueError(
+                gettext(
+                    "The entry changed on %(date)s, after the file was exported: export again "
+                    "and make your changes in the new file."
+                )
+                % {"date": date_format(timezone.localtime(instance.updated_at), "DATETIME_FORMAT")}
             )
 
 
@@ -196,6 +224,7 @@ class ContactPointResource(FormulaSafeResource):
             required=True, hint=_("give when the person agreed, such as 2026-11-03 14:05.")
         ),
     )
+    last_changed = LastChangedField("updated_at", "Last changed", widget=DateTimeWidget())
 
     class Meta:
         model = ContactPoint
@@ -215,6 +244,7 @@ class ContactPointResource(FormulaSafeResource):
             "status",
             "consent_version",
             "consent_given_at",
+            "last_changed",
         ]
         import_id_fields = ["email"]
         clean_model_instances = True

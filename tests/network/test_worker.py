@@ -31,9 +31,7 @@ def celery_eager():
 @pytest.fixture
 def worker():
     # At DEBUG, so that the log test below sees everything the worker can say.
-    with start_worker(
-        celery_app, perform_ping_check=False, shutdown_timeout=10, loglevel="DEBUG"
-    ):
+    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=10, loglevel="DEBUG"):
         yield
 
 
