@@ -20,6 +20,7 @@ run: $(VENV)/.installed-run
 	$(MANAGE) check_pdf
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed
+	$(MANAGE) seed_demo_members
 	$(MANAGE) ensure_local_admin
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from carportal.spreadsheets import SpreadsheetAdminMixin
 from network import services
 from network.models import ContactPoint, ContactPointLanguage, Departure, OutboxMessage
+from network.resources import ContactPointResource
 
 
 class ContactPointPartInline(admin.TabularInline):
@@ -52,7 +54,7 @@ class RejectForm(forms.Form):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(admin.ModelAdmin):
+class ContactPointAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "organisation", "country", "profession", "status", "created_at"]
     list_filter = ["status", "profession", ("country", CountryFilter), "created_at"]
     search_fields = ["first_name", "last_name", "email", "organisation"]
@@ -61,6 +63,7 @@ class ContactPointAdmin(admin.ModelAdmin):
     autocomplete_fields = ["expertise"]
     inlines = [ContactPointLanguageInline, OutboxMessageInline]
     actions = ["approve_selected", "reject_selected"]
+    resource_classes = [ContactPointResource]
     # The vetting record is written by the approve and reject actions only.
     readonly_fields = [
         "status",
@@ -112,6 +115,12 @@ class ContactPointAdmin(admin.ModelAdmin):
 
     def has_review_permission(self, request):
         return request.user.has_perm("network.review_contactpoint")
+
+    def has_export_permission(self, request):
+        # Members' contact data leaves the portal only with a permission given for that.
+        return super().has_export_permission(request) and request.user.has_perm(
+            "network.export_contactpoint"
+        )
 
     @admin.action(description=_("Approve the selected entries"), permissions=["review"])
     def approve_selected(self, request, queryset):

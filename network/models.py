@@ -227,7 +227,10 @@ class ContactPoint(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name = _("contact point")
         verbose_name_plural = _("contact points")
-        permissions = [("review_contactpoint", _("Can approve or reject contact points"))]
+        permissions = [
+            ("review_contactpoint", _("Can approve or reject contact points")),
+            ("export_contactpoint", _("Can export contact points to a spreadsheet")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from carportal.spreadsheets import csv_response
 from carportal.views import PublicListView
 from network import links, members, services
 from network.filters import DirectoryFilter
@@ -301,3 +302,56 @@ class NewEmailConfirmView(SignedLinkView):
         # Whoever reads the new mailbox is the member now: their new personal link.
         entry = ContactPoint.objects.get(pk=pk)
         return self.answer(outcome, personal_url=personal_url(entry))
+
+
+class DirectoryCsvView(DirectoryView):
+    """The directory's members as a spreadsheet: the same guard, filters and details.
+
+    An invalid filter sends the reader to the page, which shows the error beside the field,
+    rather than handing over an empty file.
+    """
+
+    paginate_by = None
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return redirect(f"{reverse('network:directory')}?{self.request.GET.urlencode()}")
+        response = csv_response(
+            map(directory_row, context["members"]),
+            header=directory_header(),
+            filename="protect-network-members.csv",
+        )
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+def directory_header():
+    return [
+        _("First name"),
+        _("Last name"),
+        _("Job title"),
+        _("Organisation"),
+        _("Country"),
+        _("Profession or sector"),
+        _("Languages"),
+        _("Areas of expertise"),
+        _("E-mail"),
+        _("Phone"),
+    ]
+
+
+def directory_row(member):
+    """What the directory page shows of a member: the job title and phone number only if
+    they chose to show them."""
+    return [
+        member.first_name,
+        member.last_name,
+        member.job_title if member.show_job_title else "",
+        member.organisation,
+        member.country.name,
+        member.get_profession_display(),
+        "; ".join(str(language) for language in member.languages.all()),
+        "; ".join(str(topic) for topic in member.expertise.all()),
+        member.email,
+        member.phone.as_international if member.show_phone and member.phone else "",
+    ]

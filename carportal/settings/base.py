@@ -220,6 +220,10 @@ LOGGING = {
 
 PAGINATE_BY = 20
 
+# Spreadsheet imports (django-import-export, carportal/spreadsheets.py): a row left empty in
+# a workbook is not an entry.
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+
 # PROTECT Network (network/): links in its e-mails start with NETWORK_SITE_URL; the
 # secretariat's review requests go to a role address, never to a person's own.
 NETWORK_SITE_URL = env("NETWORK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

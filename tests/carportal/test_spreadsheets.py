@@ -1,0 +1,46 @@
+import csv
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from carportal.spreadsheets import csv_response, escape_formula, unescape_formula
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ('=HYPERLINK("http://example.org","x")', '\'=HYPERLINK("http://example.org","x")'),
+        ("+358401234567", "'+358401234567"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("'=already quoted", "''=already quoted"),
+        ("'s-Hertogenbosch", "'s-Hertogenbosch"),
+        ("Jõgeva", "Jõgeva"),
+        ("", ""),
+        (7, 7),
+        (None, None),
+    ],
+)
+def test_a_cell_that_would_be_a_formula_is_written_as_text(value, written):
+    assert escape_formula(value) == written
+    assert unescape_formula(written) == value
+
+
+@given(st.text())
+def test_unescaping_gives_back_any_text_exactly(text):
+    assert unescape_formula(escape_formula(text)) == text
+    assert not escape_formula(text).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_a_csv_download_is_utf8_with_a_byte_order_mark_and_escaped():
+    response = csv_response([["Åsa Ōra", "=1+1"]], header=["Name", "Note"], filename="people.csv")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="people.csv"'
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [["Name", "Note"], ["Åsa Ōra", "'=1+1"]]
