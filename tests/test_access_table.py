@@ -148,6 +148,7 @@ EXPECTED = {
     "network:sign_in_link":         (400,      400,      200,       200,      400,      400),
     "network:sign_in_link [POST]":  (400,      400,      DIRECTORY, 200,      400,      400),
     "network:directory":            (SIGN_IN,  SIGN_IN,  200,       SIGN_IN,  SIGN_IN,  200),
+    "network:directory_csv":        (SIGN_IN,  SIGN_IN,  200,       SIGN_IN,  SIGN_IN,  200),
     # A member's own pages: any link but their own current one is the same 404.
     "network:personal":             (404,      200,      200,       404,      404,      404),
     "network:withdraw":             (404,      200,      200,       404,      404,      404),
@@ -194,6 +195,12 @@ EXPECTED = {
     # Network staff may view, correct and vet entries, not add or delete them.
     **admin_model("network.contactpoint",       NETWORK_ADMIN, add=SUPERUSERS_ONLY,
                                                 delete=SUPERUSERS_ONLY),
+    # Spreadsheets of members' data: import needs the add and change permissions, export one
+    # of its own (network.export_contactpoint); these network staff have neither.
+    "admin:network_contactpoint_import":        SUPERUSERS_ONLY,
+    "admin:network_contactpoint_process_import": staff(405, 405),
+    "admin:network_contactpoint_process_import [POST]": SUPERUSERS_ONLY,
+    "admin:network_contactpoint_export":        SUPERUSERS_ONLY,
     # The anonymous count of departures is written by withdrawals only: nobody adds or deletes.
     **admin_model("network.departure",          NETWORK_ADMIN, add=SUPERUSERS_ONLY,
                                                 delete=SUPERUSERS_ONLY),
@@ -201,7 +208,7 @@ EXPECTED = {
 # fmt: on
 
 # Pages that list members, for those allowed to see them; no other page may name a member.
-MEMBER_LISTS = {"network:directory"}
+MEMBER_LISTS = {"network:directory", "network:directory_csv"}
 
 
 # Each URL's arguments, from the sample objects (published ones; drafts for a [draft] row).
