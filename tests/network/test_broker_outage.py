@@ -1,19 +1,26 @@
-"""Signups while the Celery broker fails, as production's Redis may: a redis-server of the
-test's own, frozen by the test."""
+"""Signups while the Celery broker goes away and comes back, as when production's Redis
+restarts: a redis-server of the test's own, stopped and started under a real worker."""
 
+import logging
 import shutil
 import signal
 import socket
 import subprocess
 import time
+from collections import Counter
 from contextlib import contextmanager
 
 import pytest
 import redis
+from celery import signals
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.core import mail
 
+from carportal.celery import app as celery_app
 from network.models import ContactPoint, OutboxMessage
-from tests.network.conftest import celery_broker
+from network.tasks import send_pending_mail
+from tests.network.conftest import NAME, PHONE, SURNAME, celery_broker
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -34,7 +41,8 @@ def wait_for(condition, what):
 
 
 class RedisServer:
-    """A redis-server on a free port, keeping nothing on disk."""
+    """A redis-server on a free port, keeping nothing on disk, so a restart loses every
+    queued message as a crash would."""
 
     def __init__(self, directory):
         with socket.socket() as probe:
@@ -58,6 +66,10 @@ class RedisServer:
         except redis.ConnectionError:
             return False
 
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=DEADLINE)
+
     def freeze(self):
         """Keep the port open but answer nothing, as a hung server or a lost host does."""
         self.process.send_signal(signal.SIGSTOP)
@@ -78,6 +90,47 @@ def broker(tmp_path):
             yield server
     finally:
         server.kill()
+
+
+def _leave_logging_alone(**kwargs):
+    """Answering Celery's setup_logging signal keeps the embedded worker from replacing the
+    root logger's handlers (and pytest's log capture with them)."""
+
+
+@pytest.fixture
+def worker(broker):
+    signals.setup_logging.connect(_leave_logging_alone)
+    try:
+        with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=DEADLINE) as w:
+            yield w
+    finally:
+        signals.setup_logging.disconnect(_leave_logging_alone)
+
+
+@pytest.fixture
+def finished_tasks():
+    """The name of each task the worker has run, in order."""
+    names = []
+
+    def record(sender, **kwargs):
+        names.append(sender.name)
+
+    signals.task_postrun.connect(record, weak=False)
+    yield names
+    signals.task_postrun.disconnect(record)
+
+
+def worker_answers(worker):
+    return bool(celery_app.control.ping(destination=[worker.hostname], timeout=0.5))
+
+
+@contextmanager
+def paused(worker):
+    """The worker takes no task meanwhile, as when it is behind: its tasks queue up."""
+    queue, destination = celery_app.conf.task_default_queue, [worker.hostname]
+    assert celery_app.control.cancel_consumer(queue, destination=destination, reply=True)
+    yield
+    assert celery_app.control.add_consumer(queue, destination=destination, reply=True)
 
 
 @contextmanager
@@ -111,6 +164,53 @@ def sign_up(client, signup_data, settings):
         return time.monotonic() - started
 
     return post
+
+
+def pending():
+    return set(OutboxMessage.objects.filter(sent_at=None).values_list("pk", flat=True))
+
+
+# Each e-mail goes out once thanks to PostgreSQL's row lock; SQLite could not take the worker's
+# writes beside the requests' either.
+@pytest.mark.postgresql
+def test_no_signup_is_lost_or_sent_twice_when_the_broker_restarts(
+    broker, worker, sign_up, finished_tasks, caplog
+):
+    caplog.set_level(logging.INFO)
+    for n in range(3):
+        sign_up(n)
+    wait_for(lambda: not pending(), "the worker to send the first e-mails")
+    broker.stop()
+
+    for n in range(3, 6):
+        assert sign_up(n) < 2  # a refused connection fails at once
+    assert ContactPoint.objects.count() == 6
+    assert len(pending()) == 3
+    assert caplog.text.count("left for the periodic send") == 3
+
+    broker.start()
+    wait_for(lambda: worker_answers(worker), "the worker to reconnect")
+    with paused(worker):
+        # The beat job, run twice (beat and cron), then signups whose own tasks queue
+        # behind it: the job reaches their rows first, their tasks find them sent.
+        send_pending_mail.delay()
+        send_pending_mail.delay()
+        for n in range(6, 8):
+            sign_up(n)
+    wait_for(lambda: len(finished_tasks) == 7, "the worker to run every task it was given")
+
+    assert Counter(finished_tasks) == {
+        "network.tasks.send_outbox_message": 5,
+        "network.tasks.send_pending_mail": 2,
+    }
+    assert not pending()
+
+    addressees = sorted(address for message in mail.outbox for address in message.to)
+    assert addressees == [f"person{n}@example.org" for n in range(8)]
+    assert OutboxMessage.objects.count() == 8
+    logged = caplog.text.lower()
+    for secret in (NAME, SURNAME, "@example.org", PHONE, PHONE[4:], "40 123 4567"):
+        assert secret.lower() not in logged
 
 
 def test_a_broker_that_hangs_delays_a_signup_by_seconds_only(broker, sign_up, caplog):
