@@ -49,6 +49,18 @@ def sign_up(client, signup_data, django_capture_on_commit_callbacks):
     return post
 
 
+@pytest.fixture
+def cache_down(settings):
+    """The cache is a Redis that is not there; Django connects anew on the settings change."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+
+
 @pytest.fixture(autouse=True)
 def celery_eager():
     """Tasks run at once, even where REDIS_URL makes Celery use its broker (test_worker.py
