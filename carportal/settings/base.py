@@ -110,7 +110,19 @@ CACHE_PAGE_SECONDS = env.int("CACHE_PAGE_SECONDS", default=600)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A broker that stops answering (a frozen server, or one gone without closing the connection)
+# must cost a request seconds, not hang it: kombu would wait on the socket forever. Each
+# connect or read gives up after a second, as /health/ does, and a publish is retried once,
+# at once; a signup's e-mail is then left to the periodic send (network/outbox.py). Three
+# seconds at worst, measured in tests/network/test_broker_outage.py. The worker's BRPOP waits
+# in its event loop, which this timeout does not cut short.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0}
 CELERY_TASK_ACKS_LATE = True
+# A task cut off by a lost broker connection may have handed its e-mail to the mail server
+# without stamping the row, and would send it again; left to finish, it stamps the row and a
+# redelivery finds it sent. Pinned: Celery 6 changes the default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

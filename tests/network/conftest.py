@@ -1,4 +1,5 @@
 import re
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -48,6 +49,18 @@ def sign_up(client, signup_data, django_capture_on_commit_callbacks):
     return post
 
 
+@pytest.fixture
+def cache_down(settings):
+    """The cache is a Redis that is not there; Django connects anew on the settings change."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+
+
 @pytest.fixture(autouse=True)
 def celery_eager():
     """Tasks run at once, even where REDIS_URL makes Celery use its broker (test_worker.py
@@ -88,3 +101,23 @@ def network_staff(django_user_model):
         )
     )
     return user
+
+
+@contextmanager
+def celery_broker(url):
+    """Celery publishing through the broker at ``url``, not eagerly, as in production; its
+    own settings come back afterwards."""
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    _forget_broker_connections()
+    celery_app.conf.update(broker_url=url, task_always_eager=False)
+    try:
+        yield
+    finally:
+        celery_app.conf.update(saved)
+        _forget_broker_connections()
+
+
+def _forget_broker_connections():
+    # The app keeps the broker connections (and producers) it opened first, whatever
+    # broker_url says later: each side of a test must open its own.
+    celery_app._pool = celery_app.amqp._producer_pool = None

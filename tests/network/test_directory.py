@@ -54,6 +54,34 @@ def test_anyone_else_gets_the_same_reply_and_no_e_mail(client, django_capture_on
     assert mail.outbox == []
 
 
+def test_sign_in_requests_are_rate_limited(client, settings, django_capture_on_commit_callbacks):
+    settings.NETWORK_RATE_LIMIT = 1
+    member = ApprovedContactPointFactory()
+    request_link(client, member.email, django_capture_on_commit_callbacks)
+
+    refused = request_link(client, member.email, django_capture_on_commit_callbacks)
+
+    assert refused.status_code == 429
+    assert "Please try again later" in refused.content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_members_still_get_a_link_when_the_cache_is_down(
+    client, settings, cache_down, caplog, django_capture_on_commit_callbacks
+):
+    # Were requests still counted, a limit of none would refuse every one.
+    settings.NETWORK_RATE_LIMIT = 0
+    member = ApprovedContactPointFactory()
+
+    for _ in range(2):
+        response = request_link(client, member.email, django_capture_on_commit_callbacks)
+        assert response["Location"] == "/network/sign-in/sent/"
+
+    assert [m.to for m in mail.outbox] == [[member.email]] * 2
+    assert "Rate limit network-sign-in not applied: cache unavailable" in caplog.text
+    assert member.email not in caplog.text
+
+
 def test_a_sign_in_link_works_once(client, settings, django_capture_on_commit_callbacks):
     member = ApprovedContactPointFactory()
     request_link(client, member.email, django_capture_on_commit_callbacks)

@@ -6,11 +6,10 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import call_command
 
-from carportal.celery import app as celery_app
 from network import links, outbox
 from network.links import confirmation_token
 from network.models import ContactPoint, OutboxMessage
-from tests.network.conftest import EMAIL, NAME, PHONE, SURNAME
+from tests.network.conftest import EMAIL, NAME, PHONE, SURNAME, celery_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +17,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def broker_down():
     """Celery publishing to a Redis that is not there, as when the broker is down."""
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    # Producers are pooled per broker: each side of the test gets its own pool.
-    celery_app.amqp._producer_pool = None
-    celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
-    yield
-    celery_app.conf.update(saved)
-    celery_app.amqp._producer_pool = None
+    with celery_broker("redis://127.0.0.1:1/0"):
+        yield
 
 
 def test_a_signup_made_while_the_broker_is_down_is_kept_and_sent_later(sign_up, broker_down):
