@@ -2,6 +2,8 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from celery import signals
+from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Permission
 from django.core import mail
 
@@ -121,3 +123,20 @@ def _forget_broker_connections():
     # The app keeps the broker connections (and producers) it opened first, whatever
     # broker_url says later: each side of a test must open its own.
     celery_app._pool = celery_app.amqp._producer_pool = None
+
+
+def _leave_logging_alone(**kwargs):
+    """Answering Celery's setup_logging signal keeps an embedded worker from replacing the
+    root logger's handlers (and pytest's log capture with them)."""
+
+
+@contextmanager
+def embedded_worker(**options):
+    """A real Celery worker in a thread of this process, taking tasks from the broker the
+    app is configured with; its log lines reach pytest's capture like the requests' do."""
+    signals.setup_logging.connect(_leave_logging_alone)
+    try:
+        with start_worker(celery_app, perform_ping_check=False, **options) as worker:
+            yield worker
+    finally:
+        signals.setup_logging.disconnect(_leave_logging_alone)

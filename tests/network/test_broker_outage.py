@@ -13,14 +13,13 @@ from contextlib import contextmanager
 import pytest
 import redis
 from celery import signals
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 
 from carportal.celery import app as celery_app
 from network.models import ContactPoint, OutboxMessage
 from network.tasks import send_pending_mail
-from tests.network.conftest import NAME, PHONE, SURNAME, celery_broker
+from tests.network.conftest import NAME, PHONE, SURNAME, celery_broker, embedded_worker
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -92,19 +91,10 @@ def broker(tmp_path):
         server.kill()
 
 
-def _leave_logging_alone(**kwargs):
-    """Answering Celery's setup_logging signal keeps the embedded worker from replacing the
-    root logger's handlers (and pytest's log capture with them)."""
-
-
 @pytest.fixture
 def worker(broker):
-    signals.setup_logging.connect(_leave_logging_alone)
-    try:
-        with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=DEADLINE) as w:
-            yield w
-    finally:
-        signals.setup_logging.disconnect(_leave_logging_alone)
+    with embedded_worker(shutdown_timeout=DEADLINE) as w:
+        yield w
 
 
 @pytest.fixture
