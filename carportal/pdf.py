@@ -7,6 +7,8 @@ rest of the portal runs, and a PDF view answers with a 503 page that says what i
 import logging
 import mimetypes
 import posixpath
+import threading
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -108,51 +110,100 @@ def url_fetcher(base_url):
     return _url_fetcher_class()(base_url)
 
 
-def render_pdf(request, template_name, contexts):
-    """One PDF from the template rendered once per context, pages in order.
+@dataclass(frozen=True)
+class PDFDocument:
+    """A PDF to make: `template_name` rendered once per context, pages in order.
 
     Each context is its own document (its own page numbers); the first gives the title and
-    language of the file. The result is a tagged PDF (PDF/UA-1) with bookmarks from headings.
+    language of the file. Contexts may hold querysets: they run while the PDF is made.
+    """
+
+    template_name: str
+    contexts: list
+    filename: str
+
+
+STYLESHEET = "css/print-pdf.css"
+_engine = threading.local()
+
+
+def _engine_parts(weasyprint):
+    """This thread's font configuration and parsed stylesheet, made once and reused.
+
+    Made for each document, they cost more than the queries and the template of a
+    programme: weasyprint loads fontconfig's configuration and a new Pango font map (whose
+    caches start empty) and parses the stylesheet. weasyprint's objects are not meant to be
+    shared between threads, so each thread of a server keeps its own. The stylesheet is read
+    again (a few kilobytes) and parsed again only when it has changed.
+    """
+    if not hasattr(_engine, "font_config"):
+        from weasyprint.text.fonts import FontConfiguration
+
+        _engine.font_config = FontConfiguration()
+        _engine.css_source = None
+    file = _open_static(STYLESHEET)
+    with file:
+        css_source = file.read()
+    if css_source != _engine.css_source:
+        # It has no url(): were one added, it would need the document's fetcher and origin.
+        _engine.stylesheet = weasyprint.CSS(string=css_source, font_config=_engine.font_config)
+        _engine.css_source = css_source
+    return _engine.font_config, _engine.stylesheet
+
+
+def render_pdf(document, *, base_url):
+    """The PDF of `document` as bytes: tagged (PDF/UA-1), with bookmarks from headings.
+
+    `base_url` is the site's root (https://host/): links in the PDF point there, and its
+    host is printed beside them. Nothing of the request is used, so a task can make the same
+    file as a view.
     """
     weasyprint = weasyprint_module()
-    base_url = request.build_absolute_uri("/")
     fetcher = url_fetcher(base_url)
-    exported_at = timezone.localtime()
-    documents = [
+    font_config, stylesheet = _engine_parts(weasyprint)
+    shared = {"exported_at": timezone.localtime(), "site_host": urlsplit(base_url).netloc}
+    rendered = [
         weasyprint.HTML(
-            string=render_to_string(
-                template_name, {**context, "exported_at": exported_at}, request=request
-            ),
+            string=render_to_string(document.template_name, {**context, **shared}),
             base_url=base_url,
             url_fetcher=fetcher,
-        ).render(pdf_variant="pdf/ua-1")
-        for context in contexts
+        ).render(font_config=font_config, stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
+        for context in document.contexts
     ]
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf(pdf_variant="pdf/ua-1")
+    if len(rendered) > 1:
+        rendered[0] = rendered[0].copy([page for part in rendered for page in part.pages])
+    return rendered[0].write_pdf(pdf_variant="pdf/ua-1")
 
 
-def pdf_response(request, template_name, contexts, filename):
-    """The PDF as a download named `filename`, or a 503 page where weasyprint cannot run.
+def pdf_response(request, document):
+    """The PDF as a download, or a 503 page where weasyprint cannot run.
 
     Nothing in it is per-user, so the page cache may keep it like any public page (until
     content changes); its Last-Modified is the export time the footer shows.
     """
     try:
-        content = render_pdf(request, template_name, contexts)
+        content = render_pdf(document, base_url=request.build_absolute_uri("/"))
     except PDFUnavailable:
-        return render(request, "pdf/unavailable.html", {"setup_hint": SETUP_HINT}, status=503)
+        return pdf_unavailable(request)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Content-Disposition"] = content_disposition_header(False, document.filename)
     response["Last-Modified"] = http_date()
     return response
 
 
-def rows_pdf_response(request, template_name, rows, *, kind, context):
+def pdf_unavailable(request):
+    return render(request, "pdf/unavailable.html", {"setup_hint": SETUP_HINT}, status=503)
+
+
+def rows_document(template_name, rows, *, kind, context):
     """One document per row (its template context is `context(row)`), all in one PDF."""
     rows = list(rows)
     filename = f"{kind}-{rows[0].slug}.pdf" if len(rows) == 1 else f"{kind}s.pdf"
-    return pdf_response(request, template_name, [context(row) for row in rows], filename)
+    return PDFDocument(template_name, [context(row) for row in rows], filename)
+
+
+def rows_pdf_response(request, template_name, rows, *, kind, context):
+    return pdf_response(request, rows_document(template_name, rows, kind=kind, context=context))
 
 
 def pdf_admin_action(published_rows, respond):

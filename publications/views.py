@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from carportal.models import Publishable
-from carportal.pdf import pdf_response
+from carportal.pdf import PDFDocument, pdf_response
 from carportal.views import PublicListView, attachment_response
 from publications.filters import PublicationFilter
 from publications.models import Edition, Publication
@@ -52,7 +52,8 @@ class PublicationCatalogueView(PublicationListView):
             return redirect(f"{reverse('publications:list')}?{self.request.GET.urlencode()}")
         context["applied_filters"] = applied_filters(self.filterset.form)
         return pdf_response(
-            self.request, "pdf/publication_catalogue.html", [context], "publications.pdf"
+            self.request,
+            PDFDocument("pdf/publication_catalogue.html", [context], "publications.pdf"),
         )
 
 

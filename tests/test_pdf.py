@@ -9,7 +9,6 @@ import sys
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from carportal.pdf import unavailable_reason, url_fetcher
@@ -90,11 +89,11 @@ def test_the_fetcher_reads_our_static_files_from_disk():
 
 
 def test_a_template_cannot_make_weasyprint_fetch_outside_the_site(test_templates, caplog):
-    from carportal.pdf import render_pdf
+    from carportal.pdf import PDFDocument, render_pdf
 
-    request = RequestFactory().get("/")
+    document = PDFDocument("pdf/test_images.html", [{}], "test.pdf")
     with caplog.at_level(logging.ERROR, logger="weasyprint"):
-        content = render_pdf(request, "pdf/test_images.html", [{}])
+        content = render_pdf(document, base_url=BASE_URL)
 
     refused = [r.getMessage() for r in caplog.records if "Failed to load image" in r.getMessage()]
     assert len(refused) == 3
