@@ -53,6 +53,18 @@ def _generation_token():
     return uuid.uuid4().hex
 
 
+def current_generation(found=None):
+    """The content generation now: a token that every committed change to content replaces.
+
+    Anything made from content and kept (a cached page, a stored PDF: carportal/pdf_jobs.py)
+    records it and counts only while it is current. `found` is what a ``get_many`` that
+    asked for it already read. May raise whatever the cache raises when it is down.
+    """
+    return (found or {}).get(GENERATION_KEY) or cache.get_or_set(
+        GENERATION_KEY, _generation_token, timeout=None
+    )
+
+
 def _cache_failed(exc):
     """Leave the cache alone for a while: an outage costs one log line, not one per request.
 
@@ -102,9 +114,7 @@ class PageCacheMiddleware:
         key = self._key(request)
         try:
             found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY) or cache.get_or_set(
-                GENERATION_KEY, _generation_token, timeout=None
-            )
+            generation = current_generation(found)
         except Exception as exc:  # noqa: BLE001 - the page is rendered without the cache
             _cache_failed(exc)
             return self.get_response(request)

@@ -19,6 +19,9 @@ urlpatterns = [
     path("", include("network.urls")),
     path("health/", views.health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # Large PDFs made by a task (carportal/pdf_jobs.py): a signed token names each.
+    path("pdf/<str:token>/", views.pdf_job, name="pdf_job"),
+    path("pdf/<str:token>/download/", views.pdf_job_download, name="pdf_job_download"),
     # Before the admin's own URLs, whose catch-all would answer first.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", views_admin.staff_file, name="staff_file"),
     path("admin/", admin.site.urls),

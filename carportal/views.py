@@ -1,13 +1,22 @@
+import datetime
 import logging
 
 from django.conf import settings
+from django.core import signing
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from carportal.cache import current_generation
 from carportal.health import service_status
+from carportal.pdf_jobs import PDFJob, State
 from meetings.models import Meeting, Presidency
 from projects.models import Project
 from publications.models import Publication
@@ -84,3 +93,85 @@ def health(request):
     """
     status = service_status()
     return JsonResponse(status, status=503 if status["status"] == "error" else 200)
+
+
+def _pdf_job(request, token):
+    """The job a token names, or 404 for a token we did not sign."""
+    try:
+        return PDFJob.from_token(request, token)
+    except signing.BadSignature:
+        raise Http404("No such document.") from None
+
+
+def _generation_or_none():
+    """The current content generation, or None while the cache, where jobs live, is down."""
+    try:
+        return current_generation()
+    except Exception as exc:  # noqa: BLE001 - the page says so rather than failing
+        logger.warning("PDF jobs unreadable: %s: %s", type(exc).__name__, exc)
+        return None
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def pdf_job(request, token):
+    """A large PDF's progress page: waiting, being made, ready to download, or failed.
+
+    A job of content that has changed since leads to the current document's job. POST tries
+    a failed job again. While the cache is down, the page says that the job failed (and new
+    large documents are made in their request meanwhile).
+    """
+    job = _pdf_job(request, token)
+    generation = _generation_or_none()
+    if generation is None:
+        return render(request, "pdf/job.html", {"job": job, "state": State.FAILED}, status=503)
+    if job.generation != generation:
+        job = PDFJob.for_request(request, job.kind, job.query, generation)
+        job.start()
+        return redirect(job.progress_url())
+    if request.method == "POST":
+        job.restart()
+        return redirect(job.progress_url())
+    state, since = job.state()
+    if state == State.UNKNOWN:  # its record expired or was lost: start it again
+        job.start()
+        state, since = job.state()
+    context = {"job": job, "state": state, "since": since and _aware(since)}
+    if state == State.READY:
+        name = job.stored_name()
+        context.update(filename=name.rsplit("/", 1)[-1], size=default_storage.size(name))
+    response = render(request, "pdf/job.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def pdf_job_download(request, token):
+    """A large PDF made by its job, with an ETag and Last-Modified for conditional requests.
+
+    Until the file is there, and once content has changed, the progress page answers.
+    """
+    job = _pdf_job(request, token)
+    current = job.generation == _generation_or_none()
+    name = job.stored_name() if current else None
+    if name is None or job.state()[0] != State.READY:
+        return redirect(job.progress_url())
+    modified = int(default_storage.get_modified_time(name).timestamp())
+    # The digest names the document and the content it shows; the time tells a file made
+    # again (after a loss of storage) from the one a browser keeps.
+    etag = f'"{job.digest[:32]}-{modified}"'
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
+        response = FileResponse(
+            default_storage.open(name, "rb"),
+            filename=name.rsplit("/", 1)[-1],
+            content_type="application/pdf",
+        )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    # Browsers ask again every time: the ETag makes that a 304.
+    patch_cache_control(response, max_age=0)
+    return response
+
+
+def _aware(timestamp):
+    return datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)

@@ -1,13 +1,15 @@
 from django.db.models import F
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from carportal.models import Publishable
-from carportal.pdf import rows_pdf_response
+from carportal.pdf import pdf_response, rows_pdf_response
+from carportal.pdf_jobs import large_pdf_response
 from carportal.views import PublicListView, attachment_response
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting, MeetingDocument, Presidency
-from publications.models import Publication
+from meetings.pdf import report_rows, reports
 
 
 class PresidencyListView(ListView):
@@ -75,23 +77,13 @@ def meeting_programme_pdf(request, slug):
 
 
 def report_pdf(request, presidencies):
-    """The reports of `presidencies` (published rows) as one PDF."""
-    return rows_pdf_response(
-        request, "pdf/presidency_report.html", presidencies, kind="report", context=_report
-    )
-
-
-def _report(presidency):
-    return {
-        "presidency": presidency,
-        "meetings": Meeting.objects.for_detail()
-        .filter(presidency=presidency)
-        .order_by(F("start_date").asc(nulls_last=True)),
-        "projects": presidency.running_projects(),
-        "publications": Publication.objects.published()
-        .for_list()
-        .filter(published_on__range=(presidency.start_date, presidency.end_date)),
-    }
+    """The reports of `presidencies` (published rows) as one PDF; a task makes a long one."""
+    presidencies = list(presidencies)
+    params = QueryDict(mutable=True)
+    params.setlist("slug", sorted(presidency.slug for presidency in presidencies))
+    return large_pdf_response(
+        request, "reports", params, rows=report_rows(presidencies)
+    ) or pdf_response(request, reports(presidencies))
 
 
 def presidency_report_pdf(request, slug):

@@ -10,7 +10,7 @@ urlpatterns = [
     # Before the slug route, so no publication's slug can shadow the catalogue.
     path(
         "publications/catalogue.pdf",
-        views.PublicationCatalogueView.as_view(),
+        views.publication_catalogue_pdf,
         name="catalogue_pdf",
     ),
     path("publications/<slugfield:slug>/", views.PublicationDetailView.as_view(), name="detail"),

@@ -126,6 +126,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Large PDFs go to their own queue, whose worker starts a fresh process for each document
+# (weasyprint keeps the memory it took): docker-compose.yml's worker-pdf, README.
+CELERY_TASK_ROUTES = {"carportal.tasks.build_pdf": {"queue": "pdf"}}
 CELERY_TIMEZONE = "Europe/Stockholm"
 CELERY_BEAT_SCHEDULE = {
     # E-mails a broker or mail server outage kept from going out (network/outbox.py).
@@ -137,6 +140,11 @@ CELERY_BEAT_SCHEDULE = {
     "network-reconfirm-members": {
         "task": "network.tasks.reconfirm_members",
         "schedule": timedelta(hours=24),
+    },
+    # Stored PDFs of past content generations, which are never served again.
+    "carportal-prune-pdf-exports": {
+        "task": "carportal.tasks.prune_pdf_exports",
+        "schedule": timedelta(hours=1),
     },
 }
 
@@ -235,6 +243,11 @@ PAGINATE_BY = 20
 # Spreadsheet imports (django-import-export, carportal/spreadsheets.py): a row left empty in
 # a workbook is not an entry.
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+
+# A PDF of more rows than this (publications in a catalogue; meetings and their sessions in a
+# presidency report) takes over a second to make: a Celery task makes it, and the visitor
+# waits on a progress page rather than on the request (carportal/pdf_jobs.py).
+PDF_TASK_ROWS = env.int("PDF_TASK_ROWS", default=30)
 
 # PROTECT Network (network/): links in its e-mails start with NETWORK_SITE_URL; the
 # secretariat's review requests go to a role address, never to a person's own.

@@ -1,0 +1,18 @@
+from celery import shared_task
+
+from carportal import pdf_jobs
+
+
+# Only the document's kind, its filter query string and the content generation travel
+# through the broker, with the site's address and language: nothing personal. The route to
+# the `pdf` queue, whose worker starts a fresh process for each document, is in settings.
+@shared_task(soft_time_limit=pdf_jobs.SOFT_TIME_LIMIT, time_limit=pdf_jobs.TIME_LIMIT)
+def build_pdf(kind, query, generation, base_url, language):
+    """Make and store a large PDF (carportal/pdf_jobs.py)."""
+    pdf_jobs.PDFJob(kind, query, generation, base_url, language).build()
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def prune_pdf_exports():
+    """Delete the stored PDFs of past content generations."""
+    pdf_jobs.pdf_exports_prune()
