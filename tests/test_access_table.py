@@ -30,6 +30,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, resolve
 
+from carportal.cache import current_generation
+from carportal.pdf_jobs import PDFJob
 from network import links, services
 from network.models import ContactPoint, Departure
 from tests.carportal.factories import OrganisationFactory, TopicFactory
@@ -132,6 +134,11 @@ EXPECTED = {
     "publications:detail [draft]":              everyone(404),
     "publications:edition":                     everyone(200),
     "publications:edition [draft]":             everyone(404),
+    # A long PDF's progress page and download (carportal/pdf_jobs.py): public documents, named
+    # by a signed token that anyone given the link may use.
+    "pdf_job":                                  everyone(200),
+    "pdf_job [POST]":                           everyone(Redirect("{url}")),
+    "pdf_job_download":                         everyone(200),
 
     # The network. A signed link is asked with the link the role holds (TOKENS); 400 is the
     # page saying that a link is not valid.
@@ -226,6 +233,8 @@ SAMPLES = {
     "projects:factsheet_pdf": lambda o: {"slug": o.project.slug},
     "publications:detail": lambda o: {"slug": o.publication.slug},
     "publications:edition": lambda o: {"slug": o.publication.slug, "language": "en"},
+    "pdf_job": lambda o: {"token": report_job(o).token},
+    "pdf_job_download": lambda o: {"token": made(report_job(o)).token},
     "staff_file": lambda o: {"name": o.edition.file.name},
     "admin:app_list": lambda o: {"app_label": "meetings"},
     "admin:app_list [network]": lambda o: {"app_label": "network"},
@@ -240,6 +249,18 @@ QUERIES = {
     "admin:autocomplete [network]": "?app_label=network&model_name=contactpoint"
     "&field_name=expertise",
 }
+
+
+def report_job(objects):
+    """The job of the sample presidency's report, under the content generation of the test
+    (each test starts with an empty cache, so with a new one)."""
+    query = f"slug={objects.presidency.slug}"
+    return PDFJob("reports", query, current_generation(), "http://testserver/", "en")
+
+
+def made(job):
+    job.build()
+    return job
 
 
 def on_site(obj):
