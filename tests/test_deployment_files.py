@@ -15,7 +15,14 @@ def compose():
 
 
 def test_compose_runs_the_whole_stack(compose):
-    assert set(compose["services"]) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(compose["services"]) == {
+        "web",
+        "worker",
+        "worker-pdf",
+        "beat",
+        "postgres",
+        "redis",
+    }
 
 
 def test_every_service_has_a_healthcheck(compose):
@@ -28,6 +35,7 @@ def test_every_service_has_a_healthcheck(compose):
     [
         ("web", "gunicorn carportal.wsgi"),
         ("worker", "celery --app carportal worker"),
+        ("worker-pdf", "celery --app carportal worker"),
         ("beat", "celery --app carportal beat"),
     ],
 )
@@ -43,6 +51,21 @@ def test_application_services_run_the_portal(compose, service, command):
         "postgres": {"condition": "service_healthy"},
         "redis": {"condition": "service_healthy"},
     }
+
+
+def test_large_pdfs_have_a_worker_of_their_own_that_recycles_its_process(compose):
+    worker, pdf_worker = compose["services"]["worker"], compose["services"]["worker-pdf"]
+
+    # carportal.tasks.build_pdf is routed to the pdf queue (tests/test_pdf_jobs.py).
+    assert "--queues celery " in worker["command"]
+    assert "--queues pdf " in pdf_worker["command"]
+    assert "--concurrency 1 " in pdf_worker["command"]
+    # weasyprint keeps the memory it took: a fresh process for every document.
+    assert "--max-tasks-per-child 1 " in pdf_worker["command"]
+    per_child_kib = int(re.search(r"--max-memory-per-child (\d+)", pdf_worker["command"])[1])
+    assert 600_000 <= per_child_kib < 1024 * 1024
+    assert pdf_worker["mem_limit"] == "1g"
+    assert "media:/app/media" in pdf_worker["volumes"]  # where the web process reads the files
 
 
 def test_the_database_keeps_its_data_in_a_volume(compose):
