@@ -253,14 +253,19 @@ def test_the_pdf_task_has_time_limits_and_its_own_queue(settings):
     assert route["queue"].name == "pdf"
 
 
-def test_a_long_presidency_report_is_made_by_a_task(client, task_runs):
+@pytest.mark.parametrize(("sessions", "by_task"), [(4, False), (5, True)])
+def test_a_long_presidency_report_is_made_by_a_task(client, task_runs, sessions, by_task):
     presidency = PresidencyFactory(slug="finland-2023-2024")
     meeting = MeetingFactory(title="Meeting of the year", presidency=presidency)
-    MeetingSessionFactory(meeting=meeting)
-    MeetingSessionFactory(meeting=meeting)
+    # A meeting and its sessions count half a catalogue entry each: (1 + 5) // 2 > 2.
+    for _ in range(sessions):
+        MeetingSessionFactory(meeting=meeting)
 
     response = client.get(f"/presidencies/{presidency.slug}/report.pdf", follow=True)
 
+    assert bool(task_runs) == by_task
+    if not by_task:
+        return
     assert response["Content-Disposition"] == 'inline; filename="report-finland-2023-2024.pdf"'
     assert "Meeting of the year" in pdf_text(b"".join(response.streaming_content))
     assert [args[:2] for args in task_runs] == [("reports", "slug=finland-2023-2024")]
@@ -269,7 +274,9 @@ def test_a_long_presidency_report_is_made_by_a_task(client, task_runs):
 def test_the_admin_exports_many_reports_through_a_task(admin_client, task_runs):
     presidencies = [PresidencyFactory(), PresidencyFactory()]
     for presidency in presidencies:
-        MeetingSessionFactory(meeting=MeetingFactory(presidency=presidency))
+        meeting = MeetingFactory(presidency=presidency)
+        MeetingSessionFactory(meeting=meeting)
+        MeetingSessionFactory(meeting=meeting)
 
     response = admin_client.post(
         "/admin/meetings/presidency/",

@@ -244,9 +244,9 @@ PAGINATE_BY = 20
 # a workbook is not an entry.
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
-# A PDF of more rows than this (publications in a catalogue; meetings and their sessions in a
-# presidency report) takes over a second to make: a Celery task makes it, and the visitor
-# waits on a progress page rather than on the request (carportal/pdf_jobs.py).
+# A PDF of more rows than this (publications in a catalogue, each about 30 ms of work; a
+# presidency report's meetings and sessions count half) takes over a second to make: a Celery
+# task makes it, and the visitor waits on a progress page, not on the request (pdf_jobs.py).
 PDF_TASK_ROWS = env.int("PDF_TASK_ROWS", default=30)
 
 # PROTECT Network (network/): links in its e-mails start with NETWORK_SITE_URL; the
