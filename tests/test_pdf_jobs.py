@@ -289,21 +289,36 @@ def test_the_admin_exports_many_reports_through_a_task(admin_client, task_runs):
     assert task_runs[0][:2] == ("reports", f"slug={slugs[0]}&slug={slugs[1]}")
 
 
+UNREACHABLE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+}
+
+
 def test_while_the_cache_is_down_a_long_document_is_made_in_the_request(
     client, settings, guidelines, task_runs
 ):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
+    settings.CACHES = UNREACHABLE_CACHE
 
     response = client.get(CATALOGUE)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert task_runs == []
+
+
+def test_while_the_cache_is_down_a_progress_page_says_the_job_failed(client, settings):
+    job = job_for(client, "catalogue", "kind=guidelines")
+    settings.CACHES = UNREACHABLE_CACHE
+
+    page = client.get(job.progress_url())
+    download = client.get(job.download_url())
+
+    assert page.status_code == 503
+    assert "Sorry, the PDF could not be made." in page.content.decode()
+    assert download.status_code == 302
 
 
 def test_stored_documents_of_past_generations_are_deleted(
