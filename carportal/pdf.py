@@ -141,8 +141,7 @@ def _engine_parts(weasyprint):
 
         _engine.font_config = FontConfiguration()
         _engine.css_source = None
-    file = _open_static(STYLESHEET)
-    with file:
+    with _open_static(STYLESHEET) as file:
         css_source = file.read()
     if css_source != _engine.css_source:
         # It has no url(): were one added, it would need the document's fetcher and origin.

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
@@ -130,7 +130,8 @@ def pdf_job(request, token):
         job.start()
         return redirect(job.progress_url())
     if request.method == "POST":
-        job.restart()
+        if job.state()[0] == State.FAILED:
+            job.restart()
         return redirect(job.progress_url())
     state, since = job.state()
     if state == State.UNKNOWN:  # its record expired or was lost: start it again
@@ -145,6 +146,7 @@ def pdf_job(request, token):
     return response
 
 
+@require_safe
 def pdf_job_download(request, token):
     """A large PDF made by its job, with an ETag and Last-Modified for conditional requests.
 
