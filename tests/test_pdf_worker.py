@@ -4,11 +4,11 @@ import re
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from carportal.celery import app as celery_app
 from carportal.pdf import unavailable_reason
+from tests.network.conftest import embedded_worker
 from tests.publications.factories import EditionFactory, PublicationFactory
 from tests.test_pdf import pdf_text
 
@@ -41,9 +41,7 @@ def test_a_worker_makes_a_long_catalogue_that_the_progress_page_then_offers(
     EditionFactory(publication=wanted[0], language="lt", title="Rokasgrāmata āčēģīķļņšūž")
     PublicationFactory(title="Annual report", kind="report")
 
-    with start_worker(
-        celery_app, queues=pdf_queue_only, perform_ping_check=False, shutdown_timeout=30
-    ):
+    with embedded_worker(queues=pdf_queue_only, shutdown_timeout=30):
         response = client.get("/publications/catalogue.pdf?kind=handbook")
         assert response.status_code == 302
         progress = response["Location"]

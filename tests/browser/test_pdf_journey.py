@@ -5,16 +5,15 @@ import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.cache import cache
 from playwright.sync_api import expect
 
 from carportal.cache import current_generation
-from carportal.celery import app as celery_app
 from carportal.pdf import unavailable_reason
 from carportal.pdf_jobs import PDFJob, State
 from tests.browser.test_accessibility import WCAG_AA
+from tests.network.conftest import embedded_worker
 from tests.test_pdf import pdf_text
 from tests.test_pdf_worker import pdf_queue_only  # noqa: F401 - a fixture
 
@@ -63,9 +62,7 @@ def test_a_professional_waits_for_a_long_catalogue_then_downloads_it(
     settings.PDF_TASK_ROWS = 0  # the seed's practical guides make a "long" catalogue
     shown = filter_practical_guides(page, site)
 
-    with start_worker(
-        celery_app, queues=pdf_queue_only, perform_ping_check=False, shutdown_timeout=30
-    ):
+    with embedded_worker(queues=pdf_queue_only, shutdown_timeout=30):
         page.get_by_role("link", name="Download this list as PDF").click()
         expect(page).to_have_url(re.compile(r"/pdf/[^/]+/$"))
         status = page.get_by_role("status")
