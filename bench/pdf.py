@@ -21,13 +21,13 @@ routing, queries, templates, our stylesheet file and URL fetcher. Times are wall
 CPU seconds; the ratio (goal: at most 1.5) is of CPU seconds, which other work on a shared
 machine disturbs less than the wall clock.
 
-Measured on this 2-core machine shared with other work (load average 1.6 to 2.6), --repeat 3:
-programme, 2 pages, 0.08 s (1.16x); catalogue of 51 pages 3.98 s (1.18x); of 198 pages
-19.6 s wall, 17.6 s CPU (1.19x), peak 486 MB. Before the font configuration and stylesheet
-were kept per thread: 0.09 s (1.35x), 3.79 s (1.10x), 17.6 s (1.20x), 497 MB; the catalogues
-are the engine's work either way (queries and template: 0.3 s of 17), and the rest of the
-ratio is their longer entries. The 2.8x to 3.6x measured first were against an untagged page
-of paragraphs without running header, footer, contents or links.
+Measured on this 2-core machine shared with other work (load average about 1), --repeat 3:
+programme, 2 pages, 0.08 s (1.12x); catalogue of 51 pages 3.85 s (1.11x); of 198 pages
+16.6 s (1.08x), peak 493 MB. Before the font configuration and stylesheet were kept per
+thread (load 2 to 3): 0.09 s (1.35x), 3.79 s (1.10x), 17.6 s (1.20x), 497 MB. The catalogues
+are the engine's work either way (queries and template: 0.3 s of 17). The 2.8x to 3.6x
+measured first were against an untagged page of paragraphs without running header, footer,
+contents or links.
 """
 
 import argparse
