@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
@@ -43,6 +44,14 @@ class PublicListView(FilterView):
                 page.number, on_each_side=2, on_ends=1
             )
         return context
+
+
+def back_to_list_if_invalid(request, filterset, list_url_name):
+    """For a list's download (PDF, CSV): when a filter value is invalid, a redirect to the
+    list page, which shows the error beside the field, rather than an empty file; else None."""
+    if filterset.is_bound and not filterset.is_valid():
+        return redirect(f"{reverse(list_url_name)}?{request.GET.urlencode()}")
+    return None
 
 
 class HomeView(TemplateView):

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from carportal.spreadsheets import csv_response
-from carportal.views import PublicListView
+from carportal.views import PublicListView, back_to_list_if_invalid
 from network import links, members, services
 from network.filters import DirectoryFilter
 from network.forms import DetailsForm, SignInForm, SignupForm
@@ -314,8 +314,8 @@ class DirectoryCsvView(DirectoryView):
     paginate_by = None
 
     def render_to_response(self, context, **response_kwargs):
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            return redirect(f"{reverse('network:directory')}?{self.request.GET.urlencode()}")
+        if invalid := back_to_list_if_invalid(self.request, self.filterset, "network:directory"):
+            return invalid
         response = csv_response(
             map(directory_row, context["members"]),
             header=directory_header(),

@@ -1,11 +1,10 @@
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
 from carportal.models import Publishable
 from carportal.pdf import pdf_response
 from carportal.pdf_jobs import job_query, large_pdf_response
-from carportal.views import PublicListView, attachment_response
+from carportal.views import PublicListView, attachment_response, back_to_list_if_invalid
 from publications.filters import PublicationFilter
 from publications.models import Edition, Publication
 from publications.pdf import catalogue, catalogue_filterset
@@ -46,8 +45,8 @@ def publication_catalogue_pdf(request):
     field, rather than printing an empty catalogue. A long catalogue is made by a task.
     """
     filterset = catalogue_filterset(request.GET)
-    if filterset.is_bound and not filterset.is_valid():
-        return redirect(f"{reverse('publications:list')}?{request.GET.urlencode()}")
+    if invalid := back_to_list_if_invalid(request, filterset, "publications:list"):
+        return invalid
     params = job_query(request.GET, filterset.filters)
     return large_pdf_response(
         request, "catalogue", params, rows=filterset.qs.count()
