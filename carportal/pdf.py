@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.staticfiles import finders
@@ -225,3 +226,19 @@ def pdf_admin_action(published_rows, respond):
         return respond(request, rows)
 
     return export_pdf
+
+
+def applied_filters(form):
+    """(label, value shown) for each filter in use, as a list's document lists them on its
+    cover."""
+    shown = []
+    # Without a query string the form is unbound: no filter is in use.
+    for name, value in (form.cleaned_data if form.is_bound else {}).items():
+        if value in (None, ""):
+            continue
+        field = form.fields[name]
+        # A model choice is shown as its row; listing a model field's choices would query.
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            value = dict(field.choices).get(value, value)
+        shown.append((field.label, value))
+    return shown

@@ -46,11 +46,16 @@ class PublicListView(FilterView):
         return context
 
 
+def back_to_list(request, list_url_name):
+    """A redirect from a list's download (PDF, CSV) to the list page, filters kept."""
+    return redirect(f"{reverse(list_url_name)}?{request.GET.urlencode()}")
+
+
 def back_to_list_if_invalid(request, filterset, list_url_name):
-    """For a list's download (PDF, CSV): when a filter value is invalid, a redirect to the
-    list page, which shows the error beside the field, rather than an empty file; else None."""
+    """When a filter value is invalid, back to the list page, which shows the error beside
+    the field, rather than an empty file; else None."""
     if filterset.is_bound and not filterset.is_valid():
-        return redirect(f"{reverse(list_url_name)}?{request.GET.urlencode()}")
+        return back_to_list(request, list_url_name)
     return None
 
 

@@ -156,6 +156,7 @@ EXPECTED = {
     "network:sign_in_link [POST]":  (400,      400,      DIRECTORY, 200,      400,      400),
     "network:directory":            (SIGN_IN,  SIGN_IN,  200,       SIGN_IN,  SIGN_IN,  200),
     "network:directory_csv":        (SIGN_IN,  SIGN_IN,  200,       SIGN_IN,  SIGN_IN,  200),
+    "network:directory_pdf":        (SIGN_IN,  SIGN_IN,  200,       SIGN_IN,  SIGN_IN,  200),
     # A member's own pages: any link but their own current one is the same 404.
     "network:personal":             (404,      200,      200,       404,      404,      404),
     "network:withdraw":             (404,      200,      200,       404,      404,      404),
@@ -218,7 +219,7 @@ EXPECTED = {
 # fmt: on
 
 # Pages that list members, for those allowed to see them; no other page may name a member.
-MEMBER_LISTS = {"network:directory", "network:directory_csv"}
+MEMBER_LISTS = {"network:directory", "network:directory_csv", "network:directory_pdf"}
 
 
 # Each URL's arguments, from the sample objects (published ones; drafts for a [draft] row).
