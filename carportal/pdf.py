@@ -206,22 +206,26 @@ def rows_pdf_response(request, template_name, rows, *, kind, context):
     return pdf_response(request, rows_document(template_name, rows, kind=kind, context=context))
 
 
-def pdf_admin_action(published_rows, respond):
+NONE_PUBLISHED = _("Only published items can be exported as PDF, and none of these is.")
+
+
+def pdf_admin_action(
+    published_rows,
+    respond,
+    none_shown=NONE_PUBLISHED,
+):
     """The admin action "Export selected as PDF": the selected rows that are published.
 
     `published_rows` is the public page's queryset method (such as `for_detail`), so a PDF
     made in the admin shows what the public one shows; `respond(request, rows)` makes it.
+    `none_shown` tells staff why a selection gave no rows.
     """
 
     @admin.action(description=_("Export selected as PDF"), permissions=["view"])
     def export_pdf(modeladmin, request, queryset):
         rows = list(published_rows().filter(pk__in=queryset.values("pk")))
         if not rows:
-            modeladmin.message_user(
-                request,
-                _("Only published items can be exported as PDF, and none of these is."),
-                messages.WARNING,
-            )
+            modeladmin.message_user(request, none_shown, messages.WARNING)
             return None
         return respond(request, rows)
 

@@ -352,14 +352,20 @@ class DirectoryPdfView(DirectoryView):
                 % {"max": self.max_members, "count": count},
             )
             return back_to_list(self.request, "network:directory")
-        document = PDFDocument(
-            "pdf/network_directory.html",
-            [{"members": found, "applied_filters": applied_filters(self.filterset.form)}],
-            "protect-network-members.pdf",
-        )
-        response = pdf_response(self.request, document)
-        response["X-Robots-Tag"] = "noindex"
-        return response
+        return directory_pdf(self.request, found, applied_filters(self.filterset.form))
+
+
+def directory_pdf(request, members, filters=()):
+    """The directory document of `members` (a for_directory() queryset or list); `filters`
+    are the (label, value) pairs its cover names."""
+    document = PDFDocument(
+        "pdf/network_directory.html",
+        [{"members": members, "applied_filters": filters}],
+        "protect-network-members.pdf",
+    )
+    response = pdf_response(request, document)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def directory_header():

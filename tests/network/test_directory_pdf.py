@@ -128,3 +128,35 @@ def test_only_members_and_staff_allowed_to_see_contact_points_get_it(client, dja
     staff.user_permissions.add(Permission.objects.get(codename="view_contactpoint"))
     response = client.get(PDF)
     assert response.status_code == 200 and member.email in pdf_text(response.content)
+
+
+@requires_weasyprint
+def test_network_staff_export_the_selected_approved_members_from_the_admin(client, network_staff):
+    client.force_login(network_staff)
+    chosen = ApprovedContactPointFactory(last_name="Chosen")
+    ApprovedContactPointFactory(last_name="Unselected")
+    waiting = AwaitingReviewContactPointFactory(last_name="Waiting")
+
+    response = client.post(
+        "/admin/network/contactpoint/",
+        {"action": "export_pdf", "_selected_action": [chosen.pk, waiting.pk]},
+    )
+
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    text = pdf_text(response.content)
+    assert "1 member" in text and "Chosen" in text
+    assert "Unselected" not in text and "Waiting" not in text
+
+
+def test_the_admin_explains_why_members_awaiting_review_are_not_exported(client, network_staff):
+    client.force_login(network_staff)
+    waiting = AwaitingReviewContactPointFactory()
+
+    response = client.post(
+        "/admin/network/contactpoint/",
+        {"action": "export_pdf", "_selected_action": [waiting.pk]},
+        follow=True,
+    )
+
+    assert "Only approved members are in the directory" in response.content.decode()
