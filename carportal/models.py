@@ -28,6 +28,10 @@ class PublishableQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(status=Publishable.Status.PUBLISHED)
 
+    def published_unless(self, drafts):
+        """Published rows, or every row when `drafts` (staff previewing)."""
+        return self.all() if drafts else self.published()
+
 
 class Publishable(NaturalKeyModel):
     """What the public sees: a draft is visible only to staff in the admin."""

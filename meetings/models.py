@@ -36,6 +36,10 @@ class PresidencyQuerySet(PublishableQuerySet, PeriodQuerySet):
             )
         )
 
+    def for_detail(self, drafts=False):
+        """A published presidency's page (or a draft's, for staff to preview)."""
+        return self.published_unless(drafts).select_related("country")
+
 
 class Presidency(Publishable, Period):
     slug = models.SlugField(
@@ -139,10 +143,11 @@ class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
     def for_list(self):
         return self.select_related("country")
 
-    def for_detail(self):
-        """A published meeting's page: its programme, documents and published links only."""
+    def for_detail(self, drafts=False):
+        """A published meeting's page (or a draft's, for staff to preview): its programme,
+        documents and published links only."""
         return (
-            self.published()
+            self.published_unless(drafts)
             .prefetch_related(
                 # A prefetch rather than a join, so that a draft presidency reads as None.
                 models.Prefetch("presidency", queryset=Presidency.objects.published()),

@@ -56,14 +56,15 @@ class ProjectQuerySet(PublishableQuerySet, PeriodQuerySet):
             "topics",
         )
 
-    def for_detail(self):
-        """A published project's page, with only the published rows it links to."""
+    def for_detail(self, drafts=False):
+        """A published project's page (or a draft's, for staff to preview), with only the
+        published rows it links to."""
         from meetings.models import Meeting
         from publications.models import Publication
 
         published = Project.objects.published()
         return (
-            self.published()
+            self.published_unless(drafts)
             .with_period_status()
             .prefetch_related(
                 # A prefetch rather than a join, so that a draft parent reads as None.

@@ -11,10 +11,11 @@ class PublicationQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.prefetch_related("editions")
 
-    def for_detail(self):
-        """A published publication's page, with only the published rows it links to."""
+    def for_detail(self, drafts=False):
+        """A published publication's page (or a draft's, for staff to preview), with only the
+        published rows it links to."""
         published = Publication.objects.published()
-        return self.published().prefetch_related(
+        return self.published_unless(drafts).prefetch_related(
             # Prefetches rather than joins, so that a draft project or original reads as None.
             models.Prefetch("project", queryset=Project.objects.published()),
             models.Prefetch("amends", queryset=published),

@@ -79,6 +79,11 @@ def everyone(answer):
     return (answer,) * len(ROLES)
 
 
+# A draft's page: content staff preview it (carportal.views.DraftPreviewMixin); to anyone
+# else it does not exist.
+PREVIEW = (404,) * 4 + (200, 404)
+
+
 def staff(content, network, others=ADMIN_LOGIN):
     """An admin page: what content staff and network staff get; anyone else goes to the
     admin's sign-in page (a member's directory session is no staff account)."""
@@ -107,31 +112,31 @@ def admin_model(label, answers, **views):
 # checked too. Nothing follows redirects.
 # fmt: off
 EXPECTED = {
-    # Public content, the same for everyone; drafts are nobody's on the public site.
+    # Public content, the same for everyone; drafts are nobody's but content staff's.
     "home":                                     everyone(200),
     "sitemap":                                  everyone(200),
     "health":                                   everyone(200),
     "meetings:presidency_list":                 everyone(200),
     "meetings:presidency_detail":               everyone(200),
-    "meetings:presidency_detail [draft]":       everyone(404),
+    "meetings:presidency_detail [draft]":       PREVIEW,
     "meetings:presidency_report_pdf":           everyone(200),
     "meetings:presidency_report_pdf [draft]":   everyone(404),
     "meetings:list":                            everyone(200),
     "meetings:detail":                          everyone(200),
-    "meetings:detail [draft]":                  everyone(404),
+    "meetings:detail [draft]":                  PREVIEW,
     "meetings:document":                        everyone(200),
     "meetings:document [draft]":                everyone(404),
     "meetings:programme_pdf":                   everyone(200),
     "meetings:programme_pdf [draft]":           everyone(404),
     "projects:list":                            everyone(200),
     "projects:detail":                          everyone(200),
-    "projects:detail [draft]":                  everyone(404),
+    "projects:detail [draft]":                  PREVIEW,
     "projects:factsheet_pdf":                   everyone(200),
     "projects:factsheet_pdf [draft]":           everyone(404),
     "publications:list":                        everyone(200),
     "publications:catalogue_pdf":               everyone(200),
     "publications:detail":                      everyone(200),
-    "publications:detail [draft]":              everyone(404),
+    "publications:detail [draft]":              PREVIEW,
     "publications:edition":                     everyone(200),
     "publications:edition [draft]":             everyone(404),
     # A long PDF's progress page and download (carportal/pdf_jobs.py): public documents, named
