@@ -45,6 +45,14 @@ class PublishableAdmin(PortalAdmin):
     actions = ["publish", "unpublish"]
     save_on_top = True
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The form's fields come in the fieldsets' order: the first is the title.
+        first = next(iter(form.base_fields.values()), None)
+        if first is not None:
+            first.widget.attrs["autofocus"] = True
+        return form
+
     def save_model(self, request, obj, form, change):
         if "_publish" in request.POST:
             obj.status = Publishable.Status.PUBLISHED

@@ -20,6 +20,12 @@ class PresidencyAdmin(PeriodAdminMixin, PublishableAdmin):
         *PublishableAdmin.actions,
         pdf_admin_action(Presidency.objects.published, report_pdf),
     ]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "country", "status"]}),
+        (_("Year"), {"fields": [("start_date", "end_date")]}),
+        (_("Content"), {"fields": ["summary", "priorities", "cross_cutting_themes"]}),
+        (_("Links"), {"fields": ["projects"]}),
+    ]
 
 
 class MeetingSessionInline(admin.StackedInline):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
@@ -228,3 +230,38 @@ def test_staff_without_permission_to_view_a_file_get_404(client, django_user_mod
 
     assert client.get(edition.file.url).status_code == 404
     assert client.get(document.file.url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/meetings/meeting/add/",
+        "/admin/projects/project/add/",
+        "/admin/publications/publication/add/",
+        "/admin/meetings/presidency/add/",
+    ],
+)
+def test_enter_saves_without_publishing_and_focus_starts_on_the_title(admin_client, url):
+    page = admin_client.get(url).content.decode()
+
+    start = re.search(r'<form[^>]* id="\w+_form"', page).start()
+    form = page[start : page.index("</form>", start)]
+    # Enter in a field presses the form's first submit button.
+    first_submit = re.search(r'<input type="submit"[^>]*>', form).group()
+    assert 'name="_save"' in first_submit
+    assert form.index('name="_publish"') > form.index('name="_save"')
+    [focused] = re.findall(r"<[^>]* autofocus[^>]*>", form)
+    assert re.search(r'name="(title|name)"', focused)
+    assert "admin/js/change_form.js" not in page  # it would move focus to the first button
+
+
+def test_a_plain_save_of_a_draft_keeps_it_a_draft(admin_client):
+    meeting = MeetingFactory(draft=True)
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    data = meeting_form(meeting.country, title="Renamed by Enter", slug=meeting.slug)
+
+    admin_client.post(url, {**data, "status": "draft", "_save": "Save"})
+
+    meeting.refresh_from_db()
+    assert meeting.title == "Renamed by Enter"
+    assert meeting.status == Publishable.Status.DRAFT
