@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,6 +18,8 @@ class PortalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _add_format_hint(field)
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if queryset is None or not issubclass(queryset.model, ReferenceData):
@@ -28,10 +31,30 @@ class PortalForm(forms.ModelForm):
             field.queryset = queryset.filter(models.Q(is_active=True) | models.Q(pk__in=kept))
 
 
+# How to write a date or a time, beside each such field (carportal/formats/en/formats.py).
+FORMAT_HINTS = [
+    (forms.DateTimeField, _("Write it as 2027-03-10 14:30 or 10.03.2027 14:30.")),
+    (forms.DateField, _("Write it as 2027-03-10 or 10.03.2027 (day first).")),
+    (forms.TimeField, _("On the 24-hour clock, such as 14:30.")),
+]
+
+
+def _add_format_hint(field):
+    for kind, hint in FORMAT_HINTS:
+        if isinstance(field, kind):
+            field.help_text = (
+                format_lazy("{} {}", field.help_text, hint) if field.help_text else hint
+            )
+            return
+
+
 class PortalAdmin(admin.ModelAdmin):
     form = PortalForm
     # Editors paste bare domains; assume https, as Django 6 will.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
 
 class PublishableAdmin(PortalAdmin):

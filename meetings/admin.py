@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin
+from carportal.admin import PeriodAdminMixin, PortalAdmin, PortalForm, PublishableAdmin
 from carportal.pdf import pdf_admin_action
 from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
 from meetings.views import programme_pdf, report_pdf
@@ -30,6 +30,7 @@ class PresidencyAdmin(PeriodAdminMixin, PublishableAdmin):
 
 class MeetingSessionInline(admin.StackedInline):
     model = MeetingSession
+    form = PortalForm
     extra = 0
     show_change_link = True
     fields = [("title", "kind"), ("date", "start_time", "end_time"), "description", "position"]
@@ -90,8 +91,7 @@ class PresentationInline(admin.TabularInline):
 
 
 @admin.register(MeetingSession)
-class MeetingSessionAdmin(admin.ModelAdmin):
-    form = PortalForm
+class MeetingSessionAdmin(PortalAdmin):
     list_display = ["title", "meeting", "kind", "date", "start_time"]
     list_filter = ["kind"]
     list_select_related = ["meeting"]

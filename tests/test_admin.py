@@ -265,3 +265,38 @@ def test_a_plain_save_of_a_draft_keeps_it_a_draft(admin_client):
     meeting.refresh_from_db()
     assert meeting.title == "Renamed by Enter"
     assert meeting.status == Publishable.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("2027-03-10", "2027-03-10"), ("10.03.2027", "2027-03-10"), ("10/03/2027", "2027-03-10")],
+)
+def test_dates_are_read_day_first_or_iso(admin_client, typed, meant):
+    country = CountryFactory()
+    data = meeting_form(country, start_date=typed, end_date=typed, **{"sessions-0-date": typed})
+
+    response = admin_client.post(reverse("admin:meetings_meeting_add"), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    meeting = Meeting.objects.get(slug="tallinn-2025")
+    assert str(meeting.start_date) == str(meeting.end_date) == meant
+    assert str(meeting.sessions.get(position=1).date) == meant
+
+
+def test_an_impossible_date_is_refused_with_the_expected_format(admin_client):
+    data = meeting_form(CountryFactory(), start_date="31.02.2027")
+
+    response = admin_client.post(reverse("admin:meetings_meeting_add"), data)
+
+    assert response.status_code == 200
+    assert not Meeting.objects.exists()
+    assert "Enter a valid date." in str(response.context["errors"])
+
+
+def test_date_and_time_fields_say_how_to_write_them(admin_client):
+    page = admin_client.get(reverse("admin:meetings_meeting_add")).content.decode()
+
+    assert "Write it as 2027-03-10 or 10.03.2027 (day first)." in page
+    assert "On the 24-hour clock, such as 14:30." in page  # a session's start
+    # The dates are the venue's, which no time zone converts: no offset warning.
+    assert "css/admin.css" in page

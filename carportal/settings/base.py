@@ -186,6 +186,8 @@ if TRUSTED_PROXY_COUNT:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 TIME_ZONE = "Europe/Stockholm"
+# Day-first and ISO dates, a 24-hour clock, Monday first (carportal/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["carportal.formats"]
 USE_I18N = True
 USE_TZ = True
 
