@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carportal import dates
+from carportal.documents import check_document, extension_of
 
 
 class NaturalKeyQuerySet(models.QuerySet):
@@ -338,10 +339,24 @@ class Attachment(models.Model):
     )
     file_size = models.PositiveBigIntegerField(_("file size in bytes"), editable=False, default=0)
 
+    # What this kind of attachment may be (carportal/documents.py checks the content).
+    formats = DOCUMENT_EXTENSIONS
+
     class Meta:
         abstract = True
 
     def clean(self):
+        # A stored file was checked when it was uploaded; the extension validator has already
+        # refused a file of no document type at all.
+        if (
+            self.file
+            and not self.file._committed
+            and extension_of(self.file) in DOCUMENT_EXTENSIONS
+        ):
+            try:
+                check_document(self.file, self.formats)
+            except ValidationError as error:
+                raise ValidationError({"file": error}) from None
         # Stored for lists that show sizes without touching the storage for every row.
         if self.file:
             self.file_size = self.file.size

@@ -110,6 +110,9 @@ class Publication(Publishable):
 
 
 class Edition(Attachment):
+    # A publication is read on screen and printed: PDF, or EPUB for e-readers.
+    formats = ["pdf", "epub"]
+
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="editions")
     title = models.CharField(
         _("title in this language"),

@@ -3,11 +3,13 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from carportal.models import Publishable
 from meetings.models import Meeting
 from projects.models import Project, ProjectFunding
+from publications.models import Publication
 from tests.carportal.factories import CountryFactory, OrganisationFactory, TopicFactory
 from tests.meetings.factories import (
     MeetingDocumentFactory,
@@ -300,3 +302,27 @@ def test_date_and_time_fields_say_how_to_write_them(admin_client):
     assert "On the 24-hour clock, such as 14:30." in page  # a session's start
     # The dates are the venue's, which no time zone converts: no offset warning.
     assert "css/admin.css" in page
+
+
+def test_a_fake_pdf_edition_is_refused_at_its_field_and_nothing_is_saved(admin_client):
+    data = {
+        "title": "Guidelines on child trafficking",
+        "slug": "guidelines-trafficking",
+        "kind": "guidelines",
+        "status": "published",
+        "published_on": "2024-05-01",
+        "published_precision": "day",
+        "summary": "A summary.",
+        "editions-TOTAL_FORMS": "1",
+        "editions-INITIAL_FORMS": "0",
+        "editions-0-language": "en",
+        "editions-0-file": SimpleUploadedFile("guidelines-en.pdf", b"This is not a PDF file"),
+        "_publish": "Save and publish",
+    }
+
+    response = admin_client.post(reverse("admin:publications_publication_add"), data)
+
+    assert response.status_code == 200
+    assert not Publication.objects.exists()
+    page = response.content.decode()
+    assert "“guidelines-en.pdf” is not a readable PDF file" in page

@@ -198,6 +198,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # public downloads them through their published page.
 MEDIA_URL = "/admin/files/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# The largest document staff may upload (a meeting document, a publication's edition).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=50) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
