@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import models
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,7 +22,7 @@ class PortalForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            _add_format_hint(field)
+            _add_hint(field)
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if queryset is None or not issubclass(queryset.model, ReferenceData):
@@ -39,13 +42,17 @@ FORMAT_HINTS = [
 ]
 
 
-def _add_format_hint(field):
-    for kind, hint in FORMAT_HINTS:
-        if isinstance(field, kind):
-            field.help_text = (
-                format_lazy("{} {}", field.help_text, hint) if field.help_text else hint
-            )
-            return
+def _add_hint(field):
+    """Says beside `field` what it takes: a date's format, a text's longest length."""
+    hint = next((hint for kind, hint in FORMAT_HINTS if isinstance(field, kind)), None)
+    if isinstance(field, forms.CharField) and field.max_length:
+        # The browser would cut a longer paste without a word; the form says what is too
+        # long instead, at the field.
+        field.widget.attrs.pop("maxlength", None)
+        hint = format_lazy(_("At most {count} characters."), count=field.max_length)
+    if hint:
+        shown = field.help_text
+        field.help_text = format_lazy("{} {}", shown, hint) if shown else hint
 
 
 class PortalAdmin(admin.ModelAdmin):
@@ -114,12 +121,43 @@ class PeriodAdminMixin:
 
 
 class ReferenceDataAdmin(PortalAdmin):
-    """Reference rows are retired (is_active), not deleted: records keep pointing at them."""
+    """Reference rows are retired (is_active), not deleted: records keep pointing at them.
+
+    Asking to delete one that records use, or without the right to delete, leads to a page
+    that says so and how to retire it, rather than to a bare "403 Forbidden". A row nothing
+    uses (entered by mistake) may be deleted by those allowed to.
+    """
 
     list_filter = ["is_active"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_actions(self, request):
+        # Deleting many at once would quietly take them off every record that names them.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            return super().delete_view(request, object_id, extra_context)
+        uses = usage(obj)
+        if not uses and self.has_delete_permission(request, obj):
+            return super().delete_view(request, object_id, extra_context)
+        opts = self.opts
+        return TemplateResponse(
+            request,
+            "admin/reference_in_use.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Retire rather than delete"),
+                "opts": opts,
+                "object": obj,
+                "uses": uses,
+                "change_url": reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
+                ),
+            },
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # The autocomplete behind other records' fields offers active entries only.
@@ -127,6 +165,23 @@ class ReferenceDataAdmin(PortalAdmin):
         if request.resolver_match and request.resolver_match.url_name == "autocomplete":
             queryset = queryset.filter(is_active=True)
         return queryset, may_have_duplicates
+
+
+def usage(obj):
+    """How many records point at `obj`, by field: [(count, "meetings (organisers)"), …]."""
+    relations = obj._meta.related_objects
+    # A partnership row and the project it links are one use, counted once, as the project.
+    through = {relation.through for relation in relations if relation.many_to_many}
+    found = []
+    for relation in relations:
+        if relation.related_model in through:
+            continue
+        count = getattr(obj, relation.get_accessor_name()).count()
+        if count:
+            opts = relation.related_model._meta
+            kind = opts.verbose_name if count == 1 else opts.verbose_name_plural
+            found.append((count, f"{kind} ({relation.field.verbose_name})"))
+    return found
 
 
 @admin.register(Country)

@@ -2,10 +2,41 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from carportal import dates
 from carportal.documents import check_document, extension_of
+
+
+def web_address_field(section):
+    """The slug of a public page, named and explained as staff know it: its web address."""
+    return models.SlugField(
+        _("web address"),
+        unique=True,
+        help_text=format_lazy(
+            _(
+                "The end of the page's address, as in /{section}/this-part/: lower-case letters, "
+                "digits and hyphens. Changing it breaks links to the page."
+            ),
+            section=section,
+        ),
+    )
+
+
+def link_name_field(parameter):
+    """The slug that names a row in public filter links."""
+    return models.SlugField(
+        _("name in links"),
+        unique=True,
+        help_text=format_lazy(
+            _(
+                "Names it in public filter links, as in ?{parameter}=this-part: lower-case "
+                "letters, digits and hyphens."
+            ),
+            parameter=parameter,
+        ),
+    )
 
 
 class NaturalKeyQuerySet(models.QuerySet):
@@ -142,9 +173,7 @@ class Country(ReferenceData):
 
 
 class Topic(ReferenceData):
-    slug = models.SlugField(
-        _("slug"), unique=True, help_text=_("Used in public filter links: ?topic=<slug>.")
-    )
+    slug = link_name_field("topic")
     name = models.CharField(_("name"), max_length=150, unique=True)
     description = models.TextField(_("description"), blank=True)
     is_priority = models.BooleanField(
@@ -174,9 +203,7 @@ class Organisation(ReferenceData):
         RESEARCH = "research", _("Research or academia")
         OTHER = "other", _("Other")
 
-    slug = models.SlugField(
-        _("slug"), unique=True, help_text=_("Used in public filter links: ?funder=<slug>.")
-    )
+    slug = link_name_field("funder")
     name = models.CharField(_("name"), max_length=255, unique=True)
     short_name = models.CharField(
         _("short name"), max_length=50, blank=True, help_text=_('Acronym, e.g. "TF-THB".')

@@ -14,6 +14,7 @@ from carportal.models import (
     PublishableQuerySet,
     Topic,
     period_check,
+    web_address_field,
 )
 from projects.models import Project
 
@@ -42,11 +43,7 @@ class PresidencyQuerySet(PublishableQuerySet, PeriodQuerySet):
 
 
 class Presidency(Publishable, Period):
-    slug = models.SlugField(
-        _("slug"),
-        unique=True,
-        help_text=_("The last part of the public address: /presidencies/<slug>/."),
-    )
+    slug = web_address_field("presidencies")
     name = models.CharField(
         _("name"),
         max_length=150,
@@ -122,7 +119,8 @@ class Presidency(Publishable, Period):
                 .first()
             )
             if clash:
-                raise ValidationError(
+                # At the field, where the editor looks, rather than at the top of the form.
+                message = ValidationError(
                     _(
                         "These dates overlap the %(other)s (%(start)s to %(end)s): "
                         "two presidencies cannot run at the same time."
@@ -130,6 +128,7 @@ class Presidency(Publishable, Period):
                     code="presidency_overlap",
                     params={"other": clash.name, "start": clash.start_date, "end": clash.end_date},
                 )
+                raise ValidationError({"start_date": message})
 
 
 class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
@@ -179,11 +178,7 @@ class Meeting(Publishable, Period):
         TRAINING = "training", _("Training")
         WEBINAR = "webinar", _("Webinar")
 
-    slug = models.SlugField(
-        _("slug"),
-        unique=True,
-        help_text=_("The last part of the public address: /meetings/<slug>/."),
-    )
+    slug = web_address_field("meetings")
     title = models.CharField(_("title"), max_length=255)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     end_date = models.DateField(

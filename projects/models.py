@@ -11,6 +11,7 @@ from carportal.models import (
     Publishable,
     PublishableQuerySet,
     Topic,
+    web_address_field,
 )
 
 
@@ -95,11 +96,7 @@ class Project(Publishable, Period):
         ONGOING = "ongoing", _("Ongoing")
         CONCLUDED = "concluded", _("Concluded")
 
-    slug = models.SlugField(
-        _("slug"),
-        unique=True,
-        help_text=_("The last part of the public address: /projects/<slug>/."),
-    )
+    slug = web_address_field("projects")
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     title = models.CharField(_("title"), max_length=255)
     parent = models.ForeignKey(

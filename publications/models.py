@@ -3,7 +3,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carportal.dates import format_date, precision_field
-from carportal.models import Attachment, Organisation, Publishable, PublishableQuerySet, Topic
+from carportal.models import (
+    Attachment,
+    Organisation,
+    Publishable,
+    PublishableQuerySet,
+    Topic,
+    web_address_field,
+)
 from projects.models import Project
 
 
@@ -39,11 +46,7 @@ class Publication(Publishable):
         POLICY_BRIEF = "policy_brief", _("Policy brief")
         OTHER = "other", _("Other")
 
-    slug = models.SlugField(
-        _("slug"),
-        unique=True,
-        help_text=_("The last part of the public address: /publications/<slug>/."),
-    )
+    slug = web_address_field("publications")
     title = models.CharField(_("title"), max_length=255)
     subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -2,10 +2,11 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from carportal.models import Organisation as OrganisationModel
 from carportal.models import Publishable
 from meetings.models import Meeting
 from projects.models import Project, ProjectFunding
@@ -142,14 +143,6 @@ def test_unpublish_action_hides_a_meeting_from_the_public(admin_client, client):
     assert meeting.status == Publishable.Status.DRAFT
     assert "Visible meeting" not in client.get(reverse("meetings:list")).content.decode()
     assert client.get(meeting.get_absolute_url()).status_code == 404
-
-
-def test_reference_data_cannot_be_deleted_only_retired(admin_client):
-    country = CountryFactory()
-
-    response = admin_client.get(reverse("admin:carportal_country_delete", args=[country.pk]))
-
-    assert response.status_code == 403
 
 
 def test_staff_set_how_precisely_a_meeting_date_is_known(admin_client, client):
@@ -326,3 +319,84 @@ def test_a_fake_pdf_edition_is_refused_at_its_field_and_nothing_is_saved(admin_c
     assert not Publication.objects.exists()
     page = response.content.decode()
     assert "“guidelines-en.pdf” is not a readable PDF file" in page
+
+
+def test_deleting_an_organisation_in_use_explains_how_to_retire_it(admin_client):
+    organisation = OrganisationFactory(name="Council of the Baltic Sea States")
+    ProjectPartnerFactory(organisation=organisation)
+    MeetingFactory().organisers.add(organisation)
+    url = reverse("admin:carportal_organisation_delete", args=[organisation.pk])
+
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“Council of the Baltic Sea States” is not deleted" in page
+    assert "1 project (partners)" in page and "1 meeting (organisers)" in page
+    assert "untick “Active”" in page
+
+    admin_client.post(url, {"post": "yes"})
+    assert OrganisationModel.objects.filter(pk=organisation.pk).exists()
+
+
+def test_an_unused_organisation_entered_by_mistake_can_be_deleted(admin_client):
+    organisation = OrganisationFactory()
+    url = reverse("admin:carportal_organisation_delete", args=[organisation.pk])
+
+    assert "Are you sure" in admin_client.get(url).content.decode()
+    admin_client.post(url, {"post": "yes"})
+    assert not OrganisationModel.objects.filter(pk=organisation.pk).exists()
+
+
+def test_a_content_editor_who_may_not_delete_is_told_why_not_forbidden(client, django_user_model):
+    editor = django_user_model.objects.create_user("editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    client.force_login(editor)
+    topic = TopicFactory()
+
+    response = client.get(reverse("admin:carportal_topic_delete", args=[topic.pk]))
+
+    assert response.status_code == 200
+    assert "retire it" in response.content.decode()
+    assert "delete_selected" not in client.get("/admin/carportal/topic/").content.decode()
+
+
+def test_a_long_title_is_refused_at_its_field_with_its_limit_not_cut_short(admin_client):
+    page = admin_client.get(reverse("admin:meetings_meeting_add")).content.decode()
+    title = re.search(r'<input type="text" name="title"[^>]*>', page).group()
+    assert "maxlength" not in title  # the browser would cut a long paste silently
+    assert "At most 255 characters." in page
+
+    data = meeting_form(CountryFactory(), title="Expert meeting on Barnahus " * 12)
+    response = admin_client.post(reverse("admin:meetings_meeting_add"), data)
+
+    assert response.status_code == 200 and not Meeting.objects.exists()
+    assert response.context["adminform"].form.errors["title"] == [
+        "Ensure this value has at most 255 characters (it has 323)."
+    ]
+
+
+def test_the_slug_is_a_web_address_explained_in_words(admin_client):
+    page = admin_client.get(reverse("admin:meetings_meeting_add")).content.decode()
+
+    assert "Web address" in page
+    assert "as in /meetings/this-part/" in page
+
+
+def test_overlapping_presidencies_are_refused_at_the_start_date(admin_client):
+    PresidencyFactory(name="Finnish Presidency", start_date="2023-07-01", end_date="2024-06-30")
+    country = CountryFactory()
+    data = {
+        "name": "Overlapping presidency",
+        "slug": "overlap",
+        "country": country.pk,
+        "status": "draft",
+        "start_date": "2024-01-01",
+        "end_date": "2024-12-31",
+        "summary": "A summary.",
+    }
+
+    response = admin_client.post(reverse("admin:meetings_presidency_add"), data)
+
+    errors = response.context["adminform"].form.errors
+    assert "overlap the Finnish Presidency" in errors["start_date"][0]
+    assert "__all__" not in errors
