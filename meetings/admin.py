@@ -9,7 +9,7 @@ from meetings.views import programme_pdf, report_pdf
 
 @admin.register(Presidency)
 class PresidencyAdmin(PeriodAdminMixin, PublishableAdmin):
-    list_display = ["name", "country", "period", "status"]
+    list_display = ["name", "status", "country", "period"]
     list_filter = ["status", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "summary", "priorities"]
@@ -45,7 +45,8 @@ class MeetingDocumentInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(PeriodAdminMixin, PublishableAdmin):
-    list_display = ["title", "kind", "period", "city", "country", "presidency", "status"]
+    # The status beside the title, where no narrow window hides it.
+    list_display = ["title", "status", "kind", "period", "city", "country", "presidency"]
     list_filter = ["status", "kind", "country", "presidency", "topics"]
     list_select_related = ["country", "presidency"]
     search_fields = ["title", "summary", "description", "city"]
