@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carportal.markdown import MarkdownField
 from carportal.models import (
     Attachment,
     Country,
@@ -56,11 +57,11 @@ class Presidency(Publishable, Period):
     start_date = models.DateField(_("start date"), help_text=_("Usually 1 July."))
     end_date = models.DateField(_("end date"), help_text=_("Usually 30 June of the next year."))
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and on the home page."))
-    priorities = models.TextField(
-        _("priorities"), blank=True, help_text=_("One priority per line.")
+    priorities = MarkdownField(
+        _("priorities"), blank=True, inline=True, help_text=_("One priority per line.")
     )
-    cross_cutting_themes = models.TextField(
-        _("cross-cutting themes"), blank=True, help_text=_("One theme per line.")
+    cross_cutting_themes = MarkdownField(
+        _("cross-cutting themes"), blank=True, inline=True, help_text=_("One theme per line.")
     )
     projects = models.ManyToManyField(
         Project,
@@ -224,7 +225,7 @@ class Meeting(Publishable, Period):
         Topic, blank=True, related_name="meetings", verbose_name=_("topics")
     )
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and on the home page."))
-    description = models.TextField(_("description"), blank=True)
+    description = MarkdownField(_("description"), blank=True)
     participants = models.PositiveIntegerField(
         _("participants"),
         null=True,
@@ -263,7 +264,7 @@ class MeetingSession(models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = MarkdownField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order in the programme.")
     )

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carportal.markdown import MarkdownField
 from carportal.models import (
     Country,
     Organisation,
@@ -111,9 +112,12 @@ class Project(Publishable, Period):
     summary = models.TextField(
         _("summary"), help_text=_("One or two sentences, shown in lists and on the home page.")
     )
-    description = models.TextField(_("description"), blank=True)
-    outcomes = models.TextField(
-        _("outcomes"), blank=True, help_text=_("What the project produced, one item per line.")
+    description = MarkdownField(_("description"), blank=True)
+    outcomes = MarkdownField(
+        _("outcomes"),
+        blank=True,
+        inline=True,
+        help_text=_("What the project produced, one item per line."),
     )
     partners = models.ManyToManyField(
         Organisation, through="ProjectPartner", related_name="projects", blank=True

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carportal.dates import format_date, precision_field
+from carportal.markdown import MarkdownField
 from carportal.models import (
     Attachment,
     Organisation,
@@ -76,7 +77,7 @@ class Publication(Publishable):
         Topic, blank=True, related_name="publications", verbose_name=_("topics")
     )
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and search results."))
-    description = models.TextField(_("description"), blank=True)
+    description = MarkdownField(_("description"), blank=True)
     amends = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -400,3 +400,10 @@ def test_overlapping_presidencies_are_refused_at_the_start_date(admin_client):
     errors = response.context["adminform"].form.errors
     assert "overlap the Finnish Presidency" in errors["start_date"][0]
     assert "__all__" not in errors
+
+
+def test_long_texts_say_they_take_markdown(admin_client):
+    page = admin_client.get(reverse("admin:projects_project_add")).content.decode()
+
+    assert "Markdown: **bold**, *italic*" in page  # the description
+    assert "Markdown within a line" in page  # the outcomes, one per line
