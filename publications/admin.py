@@ -14,7 +14,15 @@ class EditionInline(admin.TabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(PublishableAdmin):
-    list_display = ["title", "status", "kind", "published_on", "project", "edition_languages"]
+    list_display = [
+        "title",
+        "status",
+        "publish_on",
+        "kind",
+        "published_on",
+        "project",
+        "edition_languages",
+    ]
     list_filter = ["status", "kind", "project", "topics", "editions__language"]
     list_select_related = ["project"]
     search_fields = ["title", "subtitle", "summary"]
@@ -23,7 +31,7 @@ class PublicationAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [EditionInline]
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "slug", "kind", "status"]}),
+        (None, {"fields": ["title", "subtitle", "slug", "kind", "status", "publish_on"]}),
         (_("Date"), {"fields": [("published_on", "published_precision")]}),
         (_("Content"), {"fields": ["summary", "description"]}),
         (_("Links"), {"fields": ["project", "amends", "organisations", "topics"]}),

@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carportal.dates import format_date, precision_field
@@ -58,6 +60,15 @@ class Publication(Publishable):
         help_text=_("Leave empty if unknown. With a month or year precision, any day in it."),
     )
     published_precision = precision_field(_("publication date precision"))
+    publish_on = models.DateField(
+        _("go public on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "To publish a draft later: it goes public on this day, shortly after midnight "
+            "(Stockholm time). Leave empty to publish by hand."
+        ),
+    )
     project = models.ForeignKey(
         Project,
         on_delete=models.PROTECT,
@@ -105,6 +116,15 @@ class Publication(Publishable):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        if self.status == Publishable.Status.PUBLISHED:
+            self.publish_on = None  # published now: no longer waiting for its day
+        elif self.publish_on and self.publish_on < timezone.localdate():
+            raise ValidationError(
+                {"publish_on": _("That day has passed: choose a later one, or publish now.")}
+            )
+
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
 
@@ -141,3 +161,19 @@ class Edition(Attachment):
 
     def __str__(self):
         return f"{self.publication} ({self.get_language_display()})"
+
+
+def publish_scheduled(today=None):
+    """Publish the drafts whose day has come; returns them.
+
+    Each is saved on its own, so the change reaches the page cache and the history like an
+    editor's "Save and publish".
+    """
+    today = today or timezone.localdate()
+    due = Publication.objects.filter(status=Publishable.Status.DRAFT, publish_on__lte=today)
+    published = []
+    for publication in due:
+        publication.status, publication.publish_on = Publishable.Status.PUBLISHED, None
+        publication.save(update_fields=["status", "publish_on"])
+        published.append(publication)
+    return published

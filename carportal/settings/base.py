@@ -141,6 +141,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network.tasks.reconfirm_members",
         "schedule": timedelta(hours=24),
     },
+    # Drafts scheduled to go public today (Publication.publish_on): within 15 minutes of
+    # midnight, Stockholm time (docs/adr/0009).
+    "publications-publish-scheduled": {
+        "task": "publications.tasks.publish_scheduled_publications",
+        "schedule": timedelta(minutes=15),
+    },
     # Stored PDFs of past content generations, which are never served again.
     "carportal-prune-pdf-exports": {
         "task": "carportal.tasks.prune_pdf_exports",
