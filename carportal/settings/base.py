@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "import_export",
+    "nested_admin",
     "carportal",
     "meetings",
     "projects",

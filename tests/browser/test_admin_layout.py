@@ -1,6 +1,7 @@
 """The admin as staff see it on a common laptop screen (1,366 px wide)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.meetings.factories import MeetingFactory, PresidencyFactory
 from tests.projects.factories import ProjectFactory
@@ -36,3 +37,16 @@ def test_the_status_column_stays_in_view_at_1366_px(staff_page, site, changelist
     header = staff_page.locator("th.column-status")
     box = header.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 1366
+
+
+def test_the_programme_with_its_speakers_fits_the_screen(staff_page, site):
+    from tests.meetings.factories import MeetingSessionFactory, PresentationFactory
+
+    session = MeetingSessionFactory()
+    PresentationFactory.create_batch(2, session=session)
+
+    staff_page.goto(f"{site}/admin/meetings/meeting/{session.meeting.pk}/change/")
+
+    expect(staff_page.locator("#sessions-0-presentations-group")).to_be_visible()
+    width = staff_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366, f"the form is {width} px wide"
