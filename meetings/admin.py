@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin
+from carportal.audit import HistoryAdminMixin
 from carportal.pdf import pdf_admin_action
 from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
 from meetings.views import programme_pdf, report_pdf
@@ -84,7 +85,7 @@ class PresentationInline(admin.TabularInline):
 
 
 @admin.register(MeetingSession)
-class MeetingSessionAdmin(admin.ModelAdmin):
+class MeetingSessionAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = PortalForm
     list_display = ["title", "meeting", "kind", "date", "start_time"]
     list_filter = ["kind"]

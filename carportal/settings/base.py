@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "import_export",
+    # Before carportal, whose admin replaces auditlog's list of entries.
+    "carportal.apps.ChangeHistoryConfig",
     "carportal",
     "meetings",
     "projects",
@@ -49,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the change history records the request's user as the actor.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a refused sign-in into the lockout page.
@@ -239,6 +243,11 @@ LOGGING = {
 }
 
 PAGINATE_BY = 20
+
+# The change history (carportal/audit.py) keeps who changed what, not from where: the address
+# auditlog reads is the first X-Forwarded-For entry, which the client writes itself, and on a
+# member's own change it would be the member's.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # Spreadsheet imports (django-import-export, carportal/spreadsheets.py): a row left empty in
 # a workbook is not an entry.

@@ -1,0 +1,218 @@
+"""The change history (django-auditlog, docs/adr/0007-audit-history.md).
+
+Every save, deletion and many-to-many change of the models in TRACKED is recorded in one
+table, field by field (before → after), with who made it (AuditlogMiddleware takes the
+request's user) and when. Staff read an object's history on its admin History page
+(HistoryAdminMixin) and everything in Admin › Change history (carportal/admin.py).
+
+Writes that send no model signals are recorded here explicitly: ``record_bulk`` for rows
+written with bulk_create or bulk_update, ``update_with_history`` for ``queryset.update()``.
+"""
+
+import copy
+
+from auditlog.context import disable_auditlog
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from auditlog.render import get_field_verbose_name
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db import router
+from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.utils.encoding import smart_str
+from django.utils.translation import gettext as _
+
+# Fields that change with every save and say nothing a reader needs.
+NOISE = ["updated_at", "file_size", "last_sign_in_at"]
+
+# Rows edited as part of another (inlines): their changes show on the history page of the
+# row they belong to, and go with it when it is erased. Each names the field pointing at that
+# row, which is kept with each entry (auditlog's serialized_data) so that the link outlives a
+# deleted part.
+PARTS = {
+    "meetings.MeetingSession": "meeting",
+    "meetings.Presentation": "session",
+    "meetings.MeetingDocument": "meeting",
+    "projects.ProjectPartner": "project",
+    "projects.ProjectFunding": "project",
+    "publications.Edition": "publication",
+    "network.ContactPointLanguage": "contact_point",
+}
+
+# Every model staff edit, with its many-to-many fields (changes to those are entries of their
+# own: which rows were added or removed). Project's partners and funders go through
+# ProjectPartner and ProjectFunding, recorded as parts.
+TRACKED = {
+    "carportal.Country": [],
+    "carportal.Topic": [],
+    "carportal.Organisation": [],
+    "meetings.Presidency": ["projects"],
+    "meetings.Meeting": ["organisers", "co_organisers", "projects", "topics"],
+    "projects.Project": ["topics", "countries"],
+    "publications.Publication": ["organisations", "topics"],
+    # Nothing writes a topic's contact_points (the reverse side), which would record the
+    # members' names under the topic, where content editors read.
+    "network.ContactPoint": ["expertise"],
+    **dict.fromkeys(PARTS, []),
+}
+
+
+def register():
+    """Connect auditlog to every model in TRACKED; run once the apps are loaded."""
+    for label, m2m_fields in TRACKED.items():
+        options = {"exclude_fields": list(NOISE), "m2m_fields": set(m2m_fields)}
+        if label in PARTS:
+            options |= {"serialize_data": True, "serialize_kwargs": {"fields": [PARTS[label]]}}
+        auditlog.register(apps.get_model(label), **options)
+
+
+def _parts_of(model):
+    """(part model, field naming its whole) for each part of ``model``."""
+    for label, field in PARTS.items():
+        part = apps.get_model(label)
+        if part._meta.get_field(field).related_model is model:
+            yield part, field
+
+
+def history_of(obj):
+    """The entries of ``obj`` and of its parts (a meeting's sessions and documents), newest
+    first."""
+    content_types = ContentType.objects.get_for_models(type(obj), *dict(_parts_of(type(obj))))
+    condition = Q(content_type=content_types[type(obj)], object_id=obj.pk)
+    for part, field in _parts_of(type(obj)):
+        condition |= Q(
+            content_type=content_types[part], **{f"serialized_data__fields__{field}": obj.pk}
+        )
+    return LogEntry.objects.filter(condition).order_by("-timestamp", "-pk")
+
+
+def readable_models(user):
+    """The models whose history ``user`` may read: those they may view, and the parts of
+    those (a contact point's languages go with the contact point)."""
+    readable = set()
+    for model in auditlog.get_models():
+        whole = model
+        while (label := whole._meta.label) in PARTS:
+            whole = whole._meta.get_field(PARTS[label]).related_model
+        if user.has_perm(f"{whole._meta.app_label}.view_{whole._meta.model_name}"):
+            readable.add(model)
+    return readable
+
+
+def erase(obj):
+    """Delete ``obj`` and its parts together with their whole history, leaving no entry of
+    the deletion either: for personal data that must not outlive the person's departure."""
+    history_of(obj).delete()
+    with disable_auditlog():
+        obj.delete()
+
+
+def record_bulk(model, *, created=(), updated=(), actor=None):
+    """Record the history of rows of ``model`` written with bulk_create or bulk_update,
+    which send no signals for auditlog to hear; returns the entries, written in one query.
+
+    ``created``: the rows as saved (with their primary keys), each recorded as auditlog
+    records a new row: every field, from nothing to its value. ``updated``: ``(old, new)``
+    pairs of the same row before and after the write, each recorded with the fields that
+    differ (a pair without a difference records nothing). ``actor``: the user who made the
+    change; by default the one auditlog knows for this request (AuditlogMiddleware) or block
+    (``auditlog.context.set_actor``), else none ("system").
+
+    ``model`` must be registered (TRACKED): its excluded fields stay out here too. Changes
+    to many-to-many fields are not compared; ``.set()`` and ``.add()`` record their own.
+    """
+    changes = [(new, model_instance_diff(None, new), LogEntry.Action.CREATE) for new in created]
+    changes += [
+        (new, model_instance_diff(old, new), LogEntry.Action.UPDATE) for old, new in updated
+    ]
+    content_type = ContentType.objects.get_for_model(model)
+    entries = []
+    for obj, diff, action in changes:
+        if not diff:
+            continue
+        if obj.pk is None:
+            raise ValueError(f"{obj!r} has no primary key: record it once it is saved.")
+        entries.append(
+            LogEntry(
+                content_type=content_type,
+                object_pk=smart_str(obj.pk),
+                object_id=obj.pk if isinstance(obj.pk, int) else None,
+                object_repr=smart_str(obj),
+                # What LogEntry.objects.log_create keeps, so that parts find their whole.
+                serialized_data=LogEntry.objects._get_serialized_data_or_none(obj),
+                action=action,
+                changes=diff,
+                actor=actor,
+                actor_email=getattr(actor, "email", None),
+            )
+        )
+    for entry in entries:
+        # What a save of each entry would send: auditlog's context fills in the actor (when
+        # none is given) and the request's correlation id.
+        pre_save.send(
+            LogEntry,
+            instance=entry,
+            raw=False,
+            using=router.db_for_write(LogEntry),
+            update_fields=None,
+        )
+    return LogEntry.objects.bulk_create(entries)
+
+
+def update_with_history(queryset, *, actor, **values):
+    """``queryset.update(**values)``, with an entry for each row it changes; returns the
+    number of rows changed."""
+    old = list(queryset)
+    new = [copy.copy(obj) for obj in old]
+    for obj in new:
+        for name, value in values.items():
+            setattr(obj, name, value)
+    count = queryset.model._default_manager.filter(pk__in=[obj.pk for obj in old]).update(**values)
+    record_bulk(queryset.model, updated=zip(old, new, strict=True), actor=actor)
+    return count
+
+
+def change_rows(entry):
+    """The changes of an entry as staff read them, (field, before, after), with choices,
+    dates and linked rows shown by name. A many-to-many change names the rows removed (before)
+    or added (after)."""
+    changes = entry.changes_dict
+    related = {name: change for name, change in changes.items() if _is_m2m(change)}
+    plain = copy.copy(entry)
+    plain.changes = {name: change for name, change in changes.items() if name not in related}
+    rows = [(field, *values) for field, values in plain.changes_display_dict.items()]
+    for name, change in related.items():
+        objects = ", ".join(change["objects"])
+        if change["operation"] == "add":
+            before, after = "", _("added: %(objects)s") % {"objects": objects}
+        else:
+            before, after = _("removed: %(objects)s") % {"objects": objects}, ""
+        rows.append((get_field_verbose_name(entry, name), before, after))
+    return rows
+
+
+def _is_m2m(change):
+    return isinstance(change, dict) and change.get("type") == "m2m"
+
+
+class HistoryAdminMixin:
+    """The admin's History page of an object shows, above Django's own log of admin
+    actions, every recorded change to it and to its parts: when, who, what, before → after."""
+
+    object_history_template = "admin/audit/object_history.html"
+    changes_per_page = 50
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if getattr(response, "context_data", None) and "object" in response.context_data:
+            entries = history_of(response.context_data["object"]).select_related(
+                "actor", "content_type"
+            )
+            paginator = Paginator(entries, self.changes_per_page)
+            page = paginator.get_page(request.GET.get("changes"))
+            response.context_data["changes"] = page
+            response.context_data["change_rows"] = [(entry, change_rows(entry)) for entry in page]
+        return response
