@@ -152,9 +152,11 @@ class ModelFilter(admin.SimpleListFilter):
         )
 
     def queryset(self, request, queryset):
-        if self.value() in dict(self.lookup_choices):
-            return queryset.filter(content_type=self.value())
-        return queryset
+        if self.value() is None:
+            return queryset
+        if self.value() not in dict(self.lookup_choices):  # a kind the user may not read
+            return queryset.none()
+        return queryset.filter(content_type=self.value())
 
 
 admin.site.unregister(LogEntry)

@@ -23,10 +23,11 @@ from django.db import router
 from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-# Fields that change with every save and say nothing a reader needs.
-NOISE = ["updated_at", "file_size", "last_sign_in_at"]
+# Fields that change with every save, or say nothing a reader needs.
+NOISE = ["id", "updated_at", "file_size", "last_sign_in_at"]
 
 # Rows edited as part of another (inlines): their changes show on the history page of the
 # row they belong to, and go with it when it is erased. Each names the field pointing at that
@@ -63,10 +64,14 @@ TRACKED = {
 def register():
     """Connect auditlog to every model in TRACKED; run once the apps are loaded."""
     for label, m2m_fields in TRACKED.items():
-        options = {"exclude_fields": list(NOISE), "m2m_fields": set(m2m_fields)}
+        model = apps.get_model(label)
+        # auditlog would record a new row's reverse relations (a meeting's sessions) as
+        # fields; each such row records its own creation.
+        reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+        options = {"exclude_fields": NOISE + reverse, "m2m_fields": set(m2m_fields)}
         if label in PARTS:
             options |= {"serialize_data": True, "serialize_kwargs": {"fields": [PARTS[label]]}}
-        auditlog.register(apps.get_model(label), **options)
+        auditlog.register(model, **options)
 
 
 def _parts_of(model):
@@ -183,14 +188,19 @@ def change_rows(entry):
     related = {name: change for name, change in changes.items() if _is_m2m(change)}
     plain = copy.copy(entry)
     plain.changes = {name: change for name, change in changes.items() if name not in related}
-    rows = [(field, *values) for field, values in plain.changes_display_dict.items()]
+    rows = [
+        (capfirst(field), *shown)
+        for field, values in plain.changes_display_dict.items()
+        # auditlog writes "nothing" as None; a new row's empty fields are no news.
+        if any(shown := ["" if value == "None" else value for value in values])
+    ]
     for name, change in related.items():
         objects = ", ".join(change["objects"])
         if change["operation"] == "add":
             before, after = "", _("added: %(objects)s") % {"objects": objects}
         else:
             before, after = _("removed: %(objects)s") % {"objects": objects}, ""
-        rows.append((get_field_verbose_name(entry, name), before, after))
+        rows.append((capfirst(get_field_verbose_name(entry, name)), before, after))
     return rows
 
 
