@@ -129,6 +129,8 @@ def record_bulk(model, *, created=(), updated=(), actor=None):
     ``model`` must be registered (TRACKED): its excluded fields stay out here too. Changes
     to many-to-many fields are not compared; ``.set()`` and ``.add()`` record their own.
     """
+    if not auditlog.contains(model):
+        raise ValueError(f"{model.__name__} is not in the change history: add it to TRACKED.")
     changes = [(new, model_instance_diff(None, new), LogEntry.Action.CREATE) for new in created]
     changes += [
         (new, model_instance_diff(old, new), LogEntry.Action.UPDATE) for old, new in updated

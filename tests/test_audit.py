@@ -14,7 +14,7 @@ from carportal.admin import ModelFilter
 from carportal.models import Publishable, Topic
 from meetings.models import Meeting, MeetingSession
 from network import services
-from network.models import ContactPoint, ContactPointLanguage
+from network.models import ContactPoint, ContactPointLanguage, Departure
 from tests.carportal.factories import CountryFactory, TopicFactory
 from tests.meetings.factories import MeetingFactory
 from tests.network.factories import ApprovedContactPointFactory
@@ -353,6 +353,8 @@ def test_record_bulk_takes_the_actor_auditlog_knows_and_the_registered_fields(ed
     assert entry.changes == {"job_title": ["Social worker", "Head of unit"]}  # no updated_at
     with pytest.raises(ValueError, match="no primary key"):
         audit.record_bulk(Topic, created=[Topic(name="Unsaved")])
+    with pytest.raises(ValueError, match="not in the change history"):
+        audit.record_bulk(Departure, created=[Departure(month=timezone.localdate(), count=1)])
 
 
 def test_update_with_history_changes_and_records_each_row(editor):
