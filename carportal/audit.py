@@ -13,6 +13,7 @@ import copy
 
 from auditlog.context import disable_auditlog
 from auditlog.diff import model_instance_diff
+from auditlog.middleware import AuditlogMiddleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from auditlog.render import get_field_verbose_name
@@ -208,6 +209,18 @@ def change_rows(entry):
 
 def _is_m2m(change):
     return isinstance(change, dict) and change.get("type") == "m2m"
+
+
+class ChangeHistoryMiddleware(AuditlogMiddleware):
+    """auditlog's middleware, giving it the request's user as Django has it: a lazy object,
+    read when an entry is written. auditlog's own reads it at once, so the session, on every
+    request: every page would then vary on the cookie, and none would come from the page
+    cache (carportal/cache.py). Nor does it pass on the client's address: auditlog reads the
+    first X-Forwarded-For entry, which the client writes itself, and on a member's own change
+    it would be the member's."""
+
+    def get_extra_data(self, request):
+        return {"actor": getattr(request, "user", None)}
 
 
 class HistoryAdminMixin:

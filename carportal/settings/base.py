@@ -52,7 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: the change history records the request's user as the actor.
-    "auditlog.middleware.AuditlogMiddleware",
+    "carportal.audit.ChangeHistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a refused sign-in into the lockout page.
@@ -243,11 +243,6 @@ LOGGING = {
 }
 
 PAGINATE_BY = 20
-
-# The change history (carportal/audit.py) keeps who changed what, not from where: the address
-# auditlog reads is the first X-Forwarded-For entry, which the client writes itself, and on a
-# member's own change it would be the member's.
-AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # Spreadsheet imports (django-import-export, carportal/spreadsheets.py): a row left empty in
 # a workbook is not an entry.
