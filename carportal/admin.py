@@ -213,5 +213,6 @@ class ChangeHistoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("changes"))
     def changes_table(self, entry):
         return render_to_string(
-            "admin/audit/entry.html", {"entry": entry, "rows": audit.change_rows(entry)}
+            "admin/audit/entry.html",
+            {"entry": entry, "rows": audit.describe([entry], shorten=False)[0][1]},
         )

@@ -10,6 +10,8 @@ written with bulk_create or bulk_update, ``update_with_history`` for ``queryset.
 """
 
 import copy
+from collections import defaultdict
+from datetime import UTC
 
 from auditlog.context import disable_auditlog
 from auditlog.diff import model_instance_diff
@@ -20,11 +22,13 @@ from auditlog.render import get_field_verbose_name
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db import router
+from django.db import models, router
 from django.db.models import Q
 from django.db.models.signals import pre_save
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.encoding import smart_str
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 # Fields that change with every save, or say nothing a reader needs.
@@ -183,28 +187,60 @@ def update_with_history(queryset, *, actor, **values):
     return count
 
 
-def change_rows(entry):
-    """The changes of an entry as staff read them, (field, before, after), with choices,
-    dates and linked rows shown by name. A many-to-many change names the rows removed (before)
-    or added (after)."""
-    changes = entry.changes_dict
-    related = {name: change for name, change in changes.items() if _is_m2m(change)}
-    plain = copy.copy(entry)
-    plain.changes = {name: change for name, change in changes.items() if name not in related}
-    rows = [
-        (capfirst(field), *shown)
-        for field, values in plain.changes_display_dict.items()
-        # auditlog writes "nothing" as None; a new row's empty fields are no news.
-        if any(shown := ["" if value == "None" else value for value in values])
-    ]
-    for name, change in related.items():
-        objects = ", ".join(change["objects"])
-        if change["operation"] == "add":
-            before, after = "", _("added: %(objects)s") % {"objects": objects}
-        else:
-            before, after = _("removed: %(objects)s") % {"objects": objects}, ""
-        rows.append((capfirst(get_field_verbose_name(entry, name)), before, after))
-    return rows
+def describe(entries, *, shorten=True):
+    """Each entry with its changes as staff read them: ``(entry, [(field, before, after)])``,
+    fields in the model's order, choices by their label, times in local time, linked rows by
+    name (one query for each kind of row, however many entries), long texts ``shorten``-ed.
+    A many-to-many change names the rows removed (before) or added (after)."""
+    entries = list(entries)
+    linked = defaultdict(set)
+    for entry in entries:
+        for _name, field, change in _changes(entry):
+            if field is not None and field.many_to_one and not _is_m2m(change):
+                linked[field.related_model].update(value for value in change if value != "None")
+    names = {
+        model: {str(pk): str(obj) for pk, obj in model._default_manager.in_bulk(pks).items()}
+        for model, pks in linked.items()
+    }
+    described = []
+    for entry in entries:
+        rows = []
+        for name, field, change in _changes(entry):
+            label = capfirst(get_field_verbose_name(entry, name))
+            if _is_m2m(change):
+                objects = ", ".join(change["objects"])
+                if change["operation"] == "add":
+                    rows.append((label, "", _("added: %(objects)s") % {"objects": objects}))
+                else:
+                    rows.append((label, _("removed: %(objects)s") % {"objects": objects}, ""))
+            elif any(shown := [_shown(field, value, names, shorten) for value in change]):
+                rows.append((label, *shown))  # a new row's empty fields are no news
+        described.append((entry, rows))
+    return described
+
+
+def _changes(entry):
+    """(name, model field or None if it is gone, change) of an entry's changes, in the
+    model's order of fields."""
+    model = entry.content_type.model_class()
+    fields = {field.name: field for field in model._meta.get_fields()} if model else {}
+    changes = [(name, fields.get(name), change) for name, change in entry.changes_dict.items()]
+    return sorted(changes, key=lambda item: getattr(item[1], "creation_counter", 0))
+
+
+def _shown(field, value, names, shorten):
+    if value in (None, "None"):  # how auditlog writes "nothing"
+        return ""
+    if field is None:
+        return value
+    if field.many_to_one:
+        return names[field.related_model].get(value, _("deleted (%(id)s)") % {"id": value})
+    if choices := {str(key): label for key, label in field.flatchoices}:
+        return choices.get(value, value)
+    if isinstance(field, models.DateTimeField) and (moment := parse_datetime(value)):
+        # auditlog keeps times in UTC, without the offset
+        return formats.localize(timezone.localtime(moment.replace(tzinfo=UTC)))
+    return Truncator(value).chars(200) if shorten else value
 
 
 def _is_m2m(change):
@@ -239,5 +275,5 @@ class HistoryAdminMixin:
             paginator = Paginator(entries, self.changes_per_page)
             page = paginator.get_page(request.GET.get("changes"))
             response.context_data["changes"] = page
-            response.context_data["change_rows"] = [(entry, change_rows(entry)) for entry in page]
+            response.context_data["change_rows"] = describe(page)
         return response

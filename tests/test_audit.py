@@ -369,3 +369,22 @@ def test_update_with_history_changes_and_records_each_row(editor):
     assert count == 2
     assert Meeting.objects.filter(status=Publishable.Status.DRAFT).count() == 2
     assert LogEntry.objects.filter(action=UPDATE, actor=editor).count() == 2
+
+
+def test_the_history_page_runs_the_same_queries_for_five_changes_or_fifty(
+    client, editor, django_assert_max_num_queries
+):
+    meeting = MeetingFactory(country__name="Estonia")
+    countries = CountryFactory.create_batch(50)
+    client = signed_in(client, editor)
+    for count in (5, 50):
+        moves = [(meeting, copy.copy(meeting)) for _ in range(count)]
+        for (_old, new), country in zip(moves, countries, strict=False):
+            new.country = country
+        audit.record_bulk(Meeting, updated=moves, actor=editor)
+
+        with django_assert_max_num_queries(11):
+            response = client.get(f"/admin/meetings/meeting/{meeting.pk}/history/")
+
+        rows = [row for _entry, rows in response.context["change_rows"] for row in rows]
+        assert ("Country", "Estonia", countries[count - 1].name) in rows
