@@ -1,13 +1,19 @@
+from auditlog.models import LogEntry
+from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.text import format_lazy
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from carportal import audit
 from carportal.cache import content_changed
 from carportal.models import Country, Organisation, Publishable, ReferenceData, Topic
 
@@ -55,7 +61,7 @@ def _add_hint(field):
         field.help_text = format_lazy("{} {}", shown, hint) if shown else hint
 
 
-class PortalAdmin(admin.ModelAdmin):
+class PortalAdmin(audit.HistoryAdminMixin, admin.ModelAdmin):
     form = PortalForm
     # Editors paste bare domains; assume https, as Django 6 will.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -91,7 +97,9 @@ class PublishableAdmin(PortalAdmin):
         super().save_model(request, obj, form, change)
 
     def _set_status(self, request, queryset, status):
-        count = queryset.exclude(status=status).update(status=status)
+        count = audit.update_with_history(
+            queryset.exclude(status=status), actor=request.user, status=status
+        )
         content_changed()  # update() sends no signals
         label = Publishable.Status(status).label.lower()
         self.message_user(
@@ -208,3 +216,87 @@ class OrganisationAdmin(ReferenceDataAdmin):
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class ModelFilter(admin.SimpleListFilter):
+    """The kinds of record whose history the user may read."""
+
+    title = _("kind of record")
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        readable = audit.readable_models(request.user)
+        content_types = ContentType.objects.get_for_models(*readable)
+        return sorted(
+            (
+                (str(content_types[model].pk), capfirst(model._meta.verbose_name_plural))
+                for model in readable
+            ),
+            key=lambda choice: choice[1],
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in dict(self.lookup_choices):  # a kind the user may not read
+            return queryset.none()
+        return queryset.filter(content_type=self.value())
+
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class ChangeHistoryAdmin(admin.ModelAdmin):
+    """Every recorded change (carportal/audit.py), read-only, by user, date and kind of
+    record; each user sees the changes of the records they may view, and no others."""
+
+    list_display = ["timestamp", "record", "action", "changed_fields", "actor"]
+    list_filter = [("actor", admin.RelatedOnlyFieldListFilter), ModelFilter, "action", "timestamp"]
+    list_select_related = ["content_type", "actor"]
+    date_hierarchy = "timestamp"
+    search_fields = ["object_repr"]
+    fields = readonly_fields = ["timestamp", "actor", "record", "action", "changes_table"]
+
+    def get_queryset(self, request):
+        readable = audit.readable_models(request.user)
+        content_types = ContentType.objects.get_for_models(*readable).values()
+        return super().get_queryset(request).filter(content_type__in=content_types)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": _("Change history"), **(extra_context or {})}
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("record"))
+    def record(self, entry):
+        label = f"{capfirst(entry.content_type.name)}: {entry.object_repr}"
+        try:
+            url = reverse(
+                f"admin:{entry.content_type.app_label}_{entry.content_type.model}_change",
+                args=[entry.object_pk],
+            )
+        except NoReverseMatch:  # a part edited on its whole's page
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("changed"))
+    def changed_fields(self, entry):
+        names = [get_field_verbose_name(entry, name) for name in entry.changes_dict]
+        return ", ".join(names)
+
+    @admin.display(description=_("changes"))
+    def changes_table(self, entry):
+        return render_to_string(
+            "admin/audit/entry.html",
+            {"entry": entry, "rows": audit.describe([entry], shorten=False)[0][1]},
+        )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from carportal.audit import HistoryAdminMixin
 from carportal.pdf import pdf_admin_action
 from carportal.spreadsheets import SpreadsheetAdminMixin
 from network import services
@@ -56,7 +57,7 @@ class RejectForm(forms.Form):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+class ContactPointAdmin(HistoryAdminMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "organisation", "country", "profession", "status", "created_at"]
     list_filter = ["status", "profession", ("country", CountryFilter), "created_at"]
     search_fields = ["first_name", "last_name", "email", "organisation"]

@@ -13,6 +13,7 @@ from django_countries import countries
 from import_export.fields import Field
 from phonenumber_field.phonenumber import to_python
 
+from carportal import audit
 from carportal.models import Language, Topic
 from carportal.spreadsheets import (
     CodeListWidget,
@@ -147,11 +148,12 @@ class RelatedRowsField(Field):
 def _write_languages(entry, codes):
     entry.languages.exclude(language__in=codes).delete()
     known = set(entry.languages.values_list("language", flat=True))
-    ContactPointLanguage.objects.bulk_create(
+    added = ContactPointLanguage.objects.bulk_create(
         ContactPointLanguage(contact_point=entry, language=code)
         for code in codes
         if code not in known
     )
+    audit.record_bulk(ContactPointLanguage, created=added)
 
 
 def _write_expertise(entry, topics):

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import pypdf
 import pytest
+from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -220,6 +221,16 @@ EXPECTED = {
     # The anonymous count of departures is written by withdrawals only: nobody adds or deletes.
     **admin_model("network.departure",          NETWORK_ADMIN, add=SUPERUSERS_ONLY,
                                                 delete=SUPERUSERS_ONLY),
+    # The change history (carportal/audit.py) is read-only, and each role reads the changes of
+    # the records it may view: network staff no meeting's, content staff no contact point's
+    # (an entry nobody may read is "not found", and the admin sends them to its index).
+    "admin:app_list [auditlog]":                staff(200, 200),
+    **admin_model("auditlog.logentry",          staff(200, 200), add=SUPERUSERS_ONLY,
+                                                change=staff(200, ADMIN_INDEX),
+                                                history=staff(200, ADMIN_INDEX),
+                                                delete=SUPERUSERS_ONLY),
+    "admin:auditlog_logentry_change [network]": staff(ADMIN_INDEX, 200),
+    "admin:auditlog_logentry_history [network]": staff(ADMIN_INDEX, 200),
 }
 # fmt: on
 
@@ -245,6 +256,9 @@ SAMPLES = {
     "admin:app_list": lambda o: {"app_label": "meetings"},
     "admin:app_list [network]": lambda o: {"app_label": "network"},
     "admin:app_list [auth]": lambda o: {"app_label": "auth"},
+    "admin:app_list [auditlog]": lambda o: {"app_label": "auditlog"},
+    "admin:auditlog_logentry_change [network]": lambda o: contact_point_entry(o),
+    "admin:auditlog_logentry_history [network]": lambda o: contact_point_entry(o),
     "admin:view_on_site": lambda o: on_site(o.meeting),
     "admin:view_on_site [network]": lambda o: on_site(o.admin["network.contactpoint"]),
     "admin:auth_user_password_change": lambda o: {"id": o.admin["auth.user"].pk},
@@ -255,6 +269,15 @@ QUERIES = {
     "admin:autocomplete [network]": "?app_label=network&model_name=contactpoint"
     "&field_name=expertise",
 }
+
+
+def history_entry(obj):
+    """The change history's entry of ``obj``'s creation."""
+    return LogEntry.objects.get_for_object(obj).earliest()
+
+
+def contact_point_entry(objects):
+    return {"object_id": history_entry(objects.admin["network.contactpoint"]).pk}
 
 
 def report_job(objects):
@@ -482,6 +505,7 @@ def build_world():
         "network.contactpoint": other,
         "network.departure": Departure.objects.get(),
     }
+    published.admin["auditlog.logentry"] = history_entry(published.meeting)
     draft.admin = published.admin
     return SimpleNamespace(
         published=published,

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "nested_admin",
+    # Before carportal, whose admin replaces auditlog's list of entries.
+    "carportal.apps.ChangeHistoryConfig",
     "carportal",
     "meetings",
     "projects",
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the change history records the request's user as the actor.
+    "carportal.audit.ChangeHistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a refused sign-in into the lockout page.

@@ -260,12 +260,12 @@ def test_a_member_who_dropped_out_comes_back_with_their_link(client):
 
 
 def assert_nowhere_in_the_database(values):
-    """No text column of any table holds any of ``values``."""
+    """No text or JSON column of any table holds any of ``values``."""
     for model in apps.get_models():
         text_fields = [
             field.name
             for field in model._meta.concrete_fields
-            if isinstance(field, models.CharField | models.TextField)
+            if isinstance(field, models.CharField | models.TextField | models.JSONField)
         ]
         for row in model.objects.values_list(*text_fields):
             for value in values:
