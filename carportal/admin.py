@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from carportal.cache import content_changed
-from carportal.models import Country, Organisation, Publishable, ReferenceData, Topic
+from carportal.models import (
+    Country,
+    Organisation,
+    Page,
+    PageSection,
+    Publishable,
+    ReferenceData,
+    Topic,
+)
 
 
 class PortalForm(forms.ModelForm):
@@ -122,3 +130,25 @@ class OrganisationAdmin(ReferenceDataAdmin):
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class PageSectionInline(admin.StackedInline):
+    model = PageSection
+    extra = 0
+    fields = ["position", "heading", "text", "shows"]
+
+
+@admin.register(Page)
+class PageAdmin(PortalAdmin):
+    """The about and contact pages: edited in place, never added or deleted (see Page)."""
+
+    list_display = ["title", "slug"]
+    fields = ["title", "lead"]
+    inlines = [PageSectionInline]
+    save_on_top = True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

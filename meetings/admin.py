@@ -33,7 +33,8 @@ class MeetingSessionInline(admin.StackedInline):
 class MeetingDocumentInline(admin.TabularInline):
     model = MeetingDocument
     extra = 0
-    fields = ["title", "kind", "language", "file", "position"]
+    fields = ["title", "kind", "language", "file", "is_sample", "position"]
+    readonly_fields = ["is_sample"]
 
 
 @admin.register(Meeting)
@@ -49,6 +50,7 @@ class MeetingAdmin(PeriodAdminMixin, PublishableAdmin):
         "organisers",
         "co_organisers",
         "projects",
+        "publications",
         "topics",
     ]
     prepopulated_fields = {"slug": ["title"]}
@@ -71,7 +73,10 @@ class MeetingAdmin(PeriodAdminMixin, PublishableAdmin):
             },
         ),
         (_("Content"), {"fields": ["summary", "description", "participants"]}),
-        (_("Links"), {"fields": ["organisers", "co_organisers", "projects", "topics"]}),
+        (
+            _("Links"),
+            {"fields": ["organisers", "co_organisers", "projects", "publications", "topics"]},
+        ),
     ]
 
 

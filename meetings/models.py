@@ -16,6 +16,7 @@ from carportal.models import (
     period_check,
 )
 from projects.models import Project
+from publications.models import Publication
 
 
 class PresidencyQuerySet(PublishableQuerySet, PeriodQuerySet):
@@ -137,7 +138,8 @@ class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
         return self.over(today).order_by("-start_date")
 
     def for_list(self):
-        return self.select_related("country")
+        # The presidency tells whether an undated meeting is still to come (period_label).
+        return self.select_related("country", "presidency")
 
     def for_detail(self):
         """A published meeting's page: its programme, documents and published links only."""
@@ -151,6 +153,7 @@ class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
                 models.Prefetch("topics", queryset=Topic.objects.active()),
                 "documents",
                 models.Prefetch("projects", queryset=Project.objects.published()),
+                models.Prefetch("publications", queryset=Publication.objects.published()),
                 models.Prefetch(
                     "sessions",
                     queryset=MeetingSession.objects.prefetch_related(
@@ -168,6 +171,7 @@ class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
 class Meeting(Publishable, Period):
     class Kind(models.TextChoices):
         EXPERT_GROUP_MEETING = "expert_group_meeting", _("Expert group meeting")
+        EXPERT_MEETING = "expert_meeting", _("Expert meeting")
         JOINT_WORKSHOP = "joint_workshop", _("Joint workshop")
         CONFERENCE = "conference", _("Conference")
         SEMINAR = "seminar", _("Seminar or workshop")
@@ -223,6 +227,16 @@ class Meeting(Publishable, Period):
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="meetings", verbose_name=_("topics")
     )
+    publications = models.ManyToManyField(
+        Publication,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("publications"),
+        help_text=_(
+            "Publications launched, adopted or discussed at the meeting, or drawn from it; "
+            "each page links to the other."
+        ),
+    )
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and on the home page."))
     description = models.TextField(_("description"), blank=True)
     participants = models.PositiveIntegerField(
@@ -248,6 +262,16 @@ class Meeting(Publishable, Period):
     @property
     def place(self):
         return ", ".join(str(part) for part in (self.city, self.country) if part)
+
+    @property
+    def period_label(self):
+        """Its dates; without any, "Dates to be announced" while its presidency has not ended,
+        and nothing otherwise (an old meeting whose dates nobody recorded)."""
+        if self.start_date or self.end_date:
+            return super().period_label
+        if self.presidency and not self.presidency.is_over():
+            return _("Dates to be announced")
+        return ""
 
 
 class MeetingSession(models.Model):
