@@ -318,13 +318,14 @@ class Period(models.Model):
         return dates.format_when(self.end_date, self.end_precision)
 
     def is_over(self, today=None):
-        """Whether its last day is known and past: the rule of `PeriodQuerySet.over()`."""
+        """Whether its last day is past, by the rule of `PeriodQuerySet.over()`; None when
+        no recorded date tells, so that pages can say nothing rather than guess."""
         if self.end_date:
             last = dates.widen(self.end_date, self.end_precision)[1]
         elif self.start_date and not self.open_ended:
             last = dates.widen(self.start_date, self.start_precision)[1]
         else:
-            return False
+            return None
         return last < (today or timezone.localdate())
 
 

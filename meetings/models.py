@@ -353,6 +353,15 @@ class Presentation(models.Model):
     def __str__(self):
         return self.title or self.speaker or self.speaker_role
 
+    @property
+    def organisation_not_in_role(self):
+        """The organisation, unless the role already names it ("Member of the UN Committee
+        on the Rights of the Child"): a speaker's line says each thing once."""
+        organisation = self.organisation
+        if organisation and organisation.name.casefold() not in self.speaker_role.casefold():
+            return organisation
+        return None
+
 
 class MeetingDocument(Attachment):
     class Kind(models.TextChoices):

@@ -9,7 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from carportal.models import Publishable
 from meetings.models import MeetingSession
-from tests.meetings.factories import MeetingFactory, MeetingSessionFactory, PresidencyFactory
+from tests.carportal.factories import OrganisationFactory
+from tests.meetings.factories import (
+    MeetingFactory,
+    MeetingSessionFactory,
+    PresentationFactory,
+    PresidencyFactory,
+)
 from tests.projects.factories import ProjectFactory, ProjectPartnerFactory
 from tests.publications.factories import EditionFactory, PublicationFactory
 
@@ -32,7 +38,7 @@ def metas(response):
 
 
 def a_year_from_today():
-    return TODAY.replace(year=TODAY.year + 1)
+    return TODAY + datetime.timedelta(days=365)
 
 
 def test_a_meeting_without_place_or_dates_leaves_them_out(client):
@@ -66,9 +72,17 @@ def test_an_undated_meeting_of_a_presidency_still_running_has_dates_to_be_announ
     assert "Dates to be announced · Helsinki, " in " ".join(metas(client.get("/meetings/")))
 
 
-@pytest.mark.parametrize(("start", "verb"), [(datetime.date(2024, 5, 13), "ran"), (None, "run")])
-def test_parallel_workshops_are_told_in_the_tense_of_the_meeting(client, start, verb):
-    meeting = MeetingFactory(start_date=start or a_year_from_today(), end_date=None)
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [
+        (datetime.date(2024, 5, 13), "These workshops ran at the same time."),
+        (a_year_from_today(), "These workshops run at the same time."),
+        # Undated: nothing tells the tense, so nothing is said.
+        (None, "2 parallel workshops One"),
+    ],
+)
+def test_parallel_workshops_are_told_in_the_tense_of_the_meeting(client, start, said):
+    meeting = MeetingFactory(start_date=start, end_date=None)
     for title in ("One", "Two"):
         MeetingSessionFactory(
             meeting=meeting, title=title, kind=MeetingSession.Kind.PARALLEL_WORKSHOP
@@ -77,7 +91,7 @@ def test_parallel_workshops_are_told_in_the_tense_of_the_meeting(client, start, 
     page = text(client.get(meeting.get_absolute_url()))
     programme = client.get(f"{meeting.get_absolute_url()}programme.pdf")
 
-    assert f"These workshops {verb} at the same time." in page
+    assert said in page
     assert programme.status_code == 200
 
 
@@ -199,3 +213,24 @@ def test_a_meeting_and_a_publication_link_each_other_published_only(client):
     assert "Meetings The launch" in report_page
     assert "Built upon by The guide" in report_page
     assert "Builds on The report" in guide_page
+
+
+def test_a_speakers_line_names_the_organisation_once(client):
+    committee = PresentationFactory(
+        speaker="B. Member",
+        speaker_role="Member of the UN Committee on the Rights of the Child",
+        organisation=OrganisationFactory(name="UN Committee on the Rights of the Child"),
+    )
+    PresentationFactory(
+        session=committee.session,
+        title="Cases in the courts",
+        speaker_role="",
+        organisation=OrganisationFactory(
+            name="Finnish National Rapporteur on Trafficking in Human Beings"
+        ),
+    )
+
+    page = text(client.get(committee.session.meeting.get_absolute_url()))
+
+    assert page.count("UN Committee on the Rights of the Child") == 1
+    assert page.count("Finnish National Rapporteur on Trafficking in Human Beings") == 1
