@@ -15,7 +15,15 @@ from django.utils.translation import ngettext
 
 from carportal import audit
 from carportal.cache import content_changed
-from carportal.models import Country, Organisation, Publishable, ReferenceData, Topic
+from carportal.models import (
+    Country,
+    Organisation,
+    Page,
+    PageSection,
+    Publishable,
+    ReferenceData,
+    Topic,
+)
 
 
 class PortalForm(forms.ModelForm):
@@ -300,3 +308,25 @@ class ChangeHistoryAdmin(admin.ModelAdmin):
             "admin/audit/entry.html",
             {"entry": entry, "rows": audit.describe([entry], shorten=False)[0][1]},
         )
+
+
+class PageSectionInline(admin.StackedInline):
+    model = PageSection
+    extra = 0
+    fields = ["position", "heading", "text", "shows"]
+
+
+@admin.register(Page)
+class PageAdmin(PortalAdmin):
+    """The about and contact pages: edited in place, never added or deleted (see Page)."""
+
+    list_display = ["title", "slug"]
+    fields = ["title", "lead"]
+    inlines = [PageSectionInline]
+    save_on_top = True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

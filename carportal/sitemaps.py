@@ -10,6 +10,8 @@ class PageSitemap(Sitemap):
     def items(self):
         return [
             "home",
+            "about",
+            "contact",
             "meetings:presidency_list",
             "meetings:list",
             "projects:list",

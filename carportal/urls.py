@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from carportal import views, views_admin
+from carportal.models import Page
 from carportal.sitemaps import sitemaps
 
 admin.site.site_header = _("CAR Portal administration")
@@ -13,6 +14,8 @@ admin.site.index_title = _("Content and network")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("about/", views.PageView.as_view(), {"slug": Page.Slug.ABOUT}, name="about"),
+    path("contact/", views.PageView.as_view(), {"slug": Page.Slug.CONTACT}, name="contact"),
     path("", include("meetings.urls")),
     path("", include("projects.urls")),
     path("", include("publications.urls")),

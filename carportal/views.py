@@ -16,12 +16,12 @@ from django.utils.cache import (
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from carportal.cache import current_generation
 from carportal.health import service_status
-from carportal.models import Publishable
+from carportal.models import Country, Page, PageSection, Publishable, Topic
 from carportal.pdf_jobs import PDFJob, State
 from meetings.models import Meeting, Presidency
 from projects.models import Project
@@ -105,14 +105,40 @@ class HomeView(TemplateView):
             presidency=Presidency.objects.published().current_or_latest(),
             upcoming_meetings=meetings.upcoming()[:3],
             recent_meetings=meetings.past()[:3],
-            publications=Publication.objects.published().for_list()[:4],
+            publications=Publication.objects.published().newest_first().for_list()[:4],
             projects=Project.objects.published().ongoing().for_list()[:6],
             **kwargs,
         )
 
 
-def attachment_response(attachment):
+class PageView(DetailView):
+    """A site page kept by staff (/about/, /contact/), with the lists its sections ask for."""
+
+    context_object_name = "page"
+    queryset = Page.objects.for_detail()
+
+    def get_template_names(self):
+        return [f"carportal/page_{self.object.slug}.html", "carportal/page.html"]
+
+    def get_context_data(self, **kwargs):
+        shows = {section.shows for section in self.object.sections.all()}
+        lists = {}
+        if PageSection.List.MEMBERS in shows:
+            countries = Country.objects.exclude(membership=Country.Membership.NON_MEMBER)
+            lists["countries"] = {
+                membership: [c for c in countries if c.membership == membership]
+                for membership in Country.Membership.values
+            }
+        if PageSection.List.PRIORITIES in shows:
+            lists["priorities"] = Topic.objects.active().filter(is_priority=True)
+        return super().get_context_data(**lists, **kwargs)
+
+
+def attachment_response(attachment, *, download=False):
     """Serve a published file through the application, so a draft's files stay private.
+
+    A PDF opens in the browser, to read or print, unless `download` asks to save it; other
+    formats are always saved.
 
     A file missing from storage (lost in a restore, deleted by hand) is not found for the
     visitor and logged for staff to upload it again.
@@ -130,7 +156,7 @@ def attachment_response(attachment):
     return FileResponse(
         file,
         filename=attachment.file.name.rsplit("/", 1)[-1],
-        as_attachment=True,
+        as_attachment=download or not attachment.opens_in_browser,
     )
 
 

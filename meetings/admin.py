@@ -71,7 +71,8 @@ class MeetingSessionInline(nested_admin.NestedStackedInline):
 class MeetingDocumentInline(nested_admin.NestedTabularInline):
     model = MeetingDocument
     extra = 0
-    fields = ["title", "kind", "language", "file", "position"]
+    fields = ["title", "kind", "language", "file", "is_sample", "position"]
+    readonly_fields = ["is_sample"]
 
 
 @admin.register(Meeting)
@@ -91,6 +92,7 @@ class MeetingAdmin(PeriodAdminMixin, nested_admin.NestedModelAdminMixin, Publish
         "organisers",
         "co_organisers",
         "projects",
+        "publications",
         "topics",
     ]
     prepopulated_fields = {"slug": ["title"]}
@@ -113,7 +115,10 @@ class MeetingAdmin(PeriodAdminMixin, nested_admin.NestedModelAdminMixin, Publish
             },
         ),
         (_("Content"), {"fields": ["summary", "description", "participants"]}),
-        (_("Links"), {"fields": ["organisers", "co_organisers", "projects", "topics"]}),
+        (
+            _("Links"),
+            {"fields": ["organisers", "co_organisers", "projects", "publications", "topics"]},
+        ),
     ]
 
 

@@ -8,8 +8,8 @@ from publications.models import Edition, Publication
 class EditionInline(admin.TabularInline):
     model = Edition
     extra = 1
-    fields = ["language", "title", "file", "file_size"]
-    readonly_fields = ["file_size"]
+    fields = ["language", "title", "file", "file_size", "is_sample"]
+    readonly_fields = ["file_size", "is_sample"]
 
 
 @admin.register(Publication)
@@ -27,14 +27,14 @@ class PublicationAdmin(PublishableAdmin):
     list_select_related = ["project"]
     search_fields = ["title", "subtitle", "summary"]
     date_hierarchy = "published_on"
-    autocomplete_fields = ["project", "organisations", "topics", "amends"]
+    autocomplete_fields = ["project", "organisations", "topics", "amends", "builds_on"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [EditionInline]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "kind", "status", "publish_on"]}),
         (_("Date"), {"fields": [("published_on", "published_precision")]}),
         (_("Content"), {"fields": ["summary", "description"]}),
-        (_("Links"), {"fields": ["project", "amends", "organisations", "topics"]}),
+        (_("Links"), {"fields": ["project", "amends", "builds_on", "organisations", "topics"]}),
     ]
 
     def get_queryset(self, request):

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,18 +19,30 @@ from projects.models import Project
 
 
 class PublicationQuerySet(PublishableQuerySet):
+    def newest_first(self):
+        """By publication date; an undated one by the end of the project it came from (the
+        best date known for it), rather than after every dated one however old."""
+        return self.order_by(
+            Coalesce("published_on", "project__end_date").desc(nulls_last=True), "title"
+        )
+
     def for_list(self):
         return self.prefetch_related("editions")
 
     def for_detail(self, drafts=False):
         """A published publication's page (or a draft's, for staff to preview), with only the
         published rows it links to."""
+        from meetings.models import Meeting
+
         published = Publication.objects.published()
         return self.published_unless(drafts).prefetch_related(
             # Prefetches rather than joins, so that a draft project or original reads as None.
             models.Prefetch("project", queryset=Project.objects.published()),
             models.Prefetch("amends", queryset=published),
             models.Prefetch("addenda", queryset=published),
+            models.Prefetch("builds_on", queryset=published),
+            models.Prefetch("built_upon_by", queryset=published),
+            models.Prefetch("meetings", queryset=Meeting.objects.published()),
             "editions",
             "organisations",
             models.Prefetch("topics", queryset=Topic.objects.active()),
@@ -89,6 +102,16 @@ class Publication(Publishable):
     )
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and search results."))
     description = MarkdownField(_("description"), blank=True)
+    builds_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="built_upon_by",
+        verbose_name=_("builds on"),
+        help_text=_(
+            "Publications this one is based on or summarises; each page links to the other."
+        ),
+    )
     amends = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -32,6 +32,7 @@ from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, resolve
 
 from carportal.cache import current_generation
+from carportal.models import Page
 from carportal.pdf_jobs import PDFJob
 from network import links, services
 from network.models import ContactPoint, Departure
@@ -115,6 +116,8 @@ def admin_model(label, answers, **views):
 EXPECTED = {
     # Public content, the same for everyone; drafts are nobody's but content staff's.
     "home":                                     everyone(200),
+    "about":                                    everyone(200),
+    "contact":                                  everyone(200),
     "sitemap":                                  everyone(200),
     "health":                                   everyone(200),
     "meetings:presidency_list":                 everyone(200),
@@ -204,6 +207,9 @@ EXPECTED = {
     # Network staff may look topics up (see admin:autocomplete), not edit them.
     **admin_model("carportal.topic",            staff(200, 200), add=staff(200, 403)),
     **admin_model("carportal.organisation",     CONTENT_ADMIN),
+    # The about and contact pages are edited, never added or deleted, by anyone.
+    **admin_model("carportal.page",             CONTENT_ADMIN, add=staff(403, 403),
+                                                delete=staff(403, 403)),
     **admin_model("meetings.presidency",        CONTENT_ADMIN),
     **admin_model("meetings.meeting",           CONTENT_ADMIN),
     **admin_model("meetings.meetingsession",    CONTENT_ADMIN),
@@ -497,6 +503,7 @@ def build_world():
         "carportal.country": published.presidency.country,
         "carportal.topic": TopicFactory(),
         "carportal.organisation": OrganisationFactory(),
+        "carportal.page": Page.objects.get(slug=Page.Slug.ABOUT),
         "meetings.presidency": published.presidency,
         "meetings.meeting": published.meeting,
         "meetings.meetingsession": published.session,
@@ -563,15 +570,19 @@ def test_each_role_gets_what_the_table_says(world, row, role):
 
 
 TEXT = re.compile(r"text/|application/(json|javascript|xml)")
+# Uploaded files, which staff wrote and no member's details fill in.
+UPLOADED_FILES = {"meetings:document", "publications:edition", "staff_file"}
 
 
-def text_of(response):
+def text_of(row, response):
     """What a reader of the answer sees: the text of a page or of a PDF made by the portal;
-    None for an uploaded file, which staff wrote and no member's details fill in."""
+    None for an uploaded file."""
     content = b"".join(response)
     if TEXT.match(response["Content-Type"]):
         return content.decode()
-    if response.get("Content-Disposition", "").startswith("attachment"):
+    if split(row)[0] in UPLOADED_FILES or response.get("Content-Disposition", "").startswith(
+        "attachment"
+    ):
         return None
     assert response["Content-Type"] == "application/pdf"
     return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
@@ -581,7 +592,7 @@ def assert_no_leak(world, row, role, response):
     """No answer names a person in the network, but for the member lists shown to those who
     may see them, the admin shown to network staff, and a person's own details shown to them."""
     key = split(row)[0]
-    text = text_of(response)
+    text = text_of(row, response)
     if text is None or (role == "network_staff" and URLCONF[key].startswith("admin/")):
         return
     own = world.people.get(role)

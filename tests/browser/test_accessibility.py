@@ -62,6 +62,8 @@ def test_sitemap_covers_every_page_type(page, site):
 
     assert {
         "/",
+        "/about/",
+        "/contact/",
         "/presidencies/",
         "/meetings/",
         "/projects/",
