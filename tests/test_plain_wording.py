@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from carportal.models import Publishable
 from meetings.models import MeetingSession
 from tests.carportal.factories import OrganisationFactory
+from tests.carportal.test_documents import pdf_bytes
 from tests.meetings.factories import (
     MeetingFactory,
     MeetingSessionFactory,
@@ -189,7 +190,7 @@ def test_a_sample_file_is_marked_on_the_page_until_a_real_file_replaces_it(clien
 
     assert "Sample file: a placeholder" in text(client.get(page))
 
-    edition.file = SimpleUploadedFile("real.pdf", b"%PDF-1.7 the real document")
+    edition.file = SimpleUploadedFile("real.pdf", pdf_bytes())
     edition.full_clean()
     edition.save()
 
