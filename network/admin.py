@@ -75,6 +75,15 @@ class ContactPointAdmin(HistoryAdminMixin, SpreadsheetAdminMixin, admin.ModelAdm
         ),
     ]
     resource_classes = [ContactPointResource]
+
+    # Only superusers may delete. A deleted entry is erased like a withdrawal, and the
+    # admin's own record of the deletion loses the name with the rest.
+    def delete_model(self, request, obj):
+        services.member_delete(contact_point=obj)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset:
+            services.member_delete(contact_point=entry)
     # The vetting record is written by the approve and reject actions only.
     readonly_fields = [
         "status",

@@ -373,6 +373,7 @@ class Departure(models.Model):
     class Reason(models.TextChoices):
         WITHDREW = "withdrew", _("Withdrew")
         LAPSED = "lapsed", _("Did not re-confirm and did not come back")
+        REMOVED = "removed", _("Deleted by an administrator")
 
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)

@@ -189,6 +189,15 @@ def member_withdraw(*, contact_point):
         _erase(entry, Departure.Reason.WITHDREW)
 
 
+@transaction.atomic
+def member_delete(*, contact_point):
+    """Erase an entry an administrator deletes in the admin, like a withdrawal: nothing of
+    the person stays behind in the history."""
+    entry = ContactPoint.objects.select_for_update().filter(pk=contact_point.pk).first()
+    if entry is not None:
+        _erase(entry, Departure.Reason.REMOVED)
+
+
 def members_reconfirm_yearly():
     """The yearly re-confirmation, run daily by Celery beat.
 
