@@ -76,6 +76,21 @@ class PortalAdmin(audit.HistoryAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-unsaved.js"]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Browsers forget a chosen file when a form comes back with errors: say which.
+        if context.get("errors") and request.FILES:
+            names = ", ".join(upload.name for upload in request.FILES.values())
+            messages.warning(
+                request,
+                _(
+                    "Choose these files again before saving: %(names)s. Browsers forget a chosen "
+                    "file when the page comes back with errors; everything else you typed is kept."
+                )
+                % {"names": names},
+            )
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class PublishableAdmin(PortalAdmin):

@@ -84,6 +84,7 @@ class ContactPointAdmin(HistoryAdminMixin, SpreadsheetAdminMixin, admin.ModelAdm
     def delete_queryset(self, request, queryset):
         for entry in queryset:
             services.member_delete(contact_point=entry)
+
     # The vetting record is written by the approve and reject actions only.
     readonly_fields = [
         "status",

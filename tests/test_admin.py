@@ -12,6 +12,7 @@ from meetings.models import Meeting
 from projects.models import Project, ProjectFunding
 from publications.models import Publication
 from tests.carportal.factories import CountryFactory, OrganisationFactory, TopicFactory
+from tests.carportal.test_documents import pdf_bytes
 from tests.meetings.factories import (
     MeetingDocumentFactory,
     MeetingFactory,
@@ -480,3 +481,23 @@ def test_moving_a_meeting_flags_the_sessions_it_leaves_behind(admin_client):
     assert response.content.decode().count("This day is outside the meeting") == 2
     meeting.refresh_from_db()
     assert str(meeting.start_date) == "2025-03-04"  # nothing saved
+
+
+def test_after_an_error_staff_are_told_which_files_to_choose_again(admin_client):
+    data = {
+        "title": "",  # forgotten: the page comes back with errors
+        "slug": "guidelines-trafficking",
+        "kind": "guidelines",
+        "status": "draft",
+        "summary": "A summary kept after the error.",
+        "editions-TOTAL_FORMS": "1",
+        "editions-INITIAL_FORMS": "0",
+        "editions-0-language": "en",
+        "editions-0-file": SimpleUploadedFile("guidelines-en.pdf", pdf_bytes()),
+    }
+
+    response = admin_client.post(reverse("admin:publications_publication_add"), data)
+
+    page = response.content.decode()
+    assert "Choose these files again before saving: guidelines-en.pdf." in page
+    assert "A summary kept after the error." in page

@@ -50,3 +50,16 @@ def test_the_programme_with_its_speakers_fits_the_screen(staff_page, site):
     expect(staff_page.locator("#sessions-0-presentations-group")).to_be_visible()
     width = staff_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1366, f"the form is {width} px wide"
+
+
+def test_leaving_a_form_with_unsaved_changes_asks_first(staff_page, site):
+    staff_page.goto(f"{site}/admin/publications/publication/add/")
+    staff_page.locator("#id_title").fill("Half-written guidelines")
+    asked = []
+    staff_page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+
+    staff_page.get_by_role("link", name="Home").first.click()
+
+    staff_page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    expect(staff_page.locator("#id_title")).to_have_value("Half-written guidelines")
