@@ -119,6 +119,19 @@ class PublishableAdmin(PortalAdmin):
             obj.status = Publishable.Status.DRAFT
         super().save_model(request, obj, form, change)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The two buttons set the status after the form: without this, publishing would be
+        # logged as "No fields changed".
+        message = super().construct_change_message(request, form, formsets, add)
+        if add or "status" in form.changed_data or form.initial["status"] == form.instance.status:
+            return message
+        status = str(form.fields["status"].label)
+        for part in message:
+            if "changed" in part and "name" not in part["changed"]:  # the form's own fields
+                part["changed"]["fields"].append(status)
+                return message
+        return [{"changed": {"fields": [status]}}, *message]
+
     def _set_status(self, request, queryset, status):
         count = audit.update_with_history(
             queryset.exclude(status=status), actor=request.user, status=status

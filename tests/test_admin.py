@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -501,3 +502,14 @@ def test_after_an_error_staff_are_told_which_files_to_choose_again(admin_client)
     page = response.content.decode()
     assert "Choose these files again before saving: guidelines-en.pdf." in page
     assert "A summary kept after the error." in page
+
+
+def test_publishing_with_the_button_is_logged_as_a_change_of_status(admin_client):
+    meeting = MeetingFactory(draft=True)
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    data = meeting_form(meeting.country, title=meeting.title, slug=meeting.slug)
+
+    admin_client.post(url, {**data, "status": "draft", "_publish": "Save and publish"})
+
+    logged = LogEntry.objects.get(object_id=str(meeting.pk)).get_change_message()
+    assert "Status" in logged and "No fields changed" not in logged
