@@ -69,6 +69,23 @@ def _add_hint(field):
         field.help_text = format_lazy("{} {}", shown, hint) if shown else hint
 
 
+class TabularLabelsMixin:
+    """For an inline shown as a table: names each cell's input after its field, for screen
+    readers. Django's tables show the names only as column headers, which label no input."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        def add_fields(self, form, index):
+            formset.add_fields(self, form, index)
+            for field in form.fields.values():
+                # The input itself, inside the admin's wrapper of related fields.
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs.setdefault("aria-label", str(field.label))
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
+
 class PortalAdmin(audit.HistoryAdminMixin, admin.ModelAdmin):
     form = PortalForm
     # Editors paste bare domains; assume https, as Django 6 will.
@@ -76,7 +93,7 @@ class PortalAdmin(audit.HistoryAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/admin-unsaved.js"]
+        js = ["js/admin-unsaved.js", "js/admin-labels.js"]
 
     def render_change_form(self, request, context, *args, **kwargs):
         # Browsers forget a chosen file when a form comes back with errors: say which.

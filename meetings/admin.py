@@ -2,7 +2,13 @@ import nested_admin
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from carportal.admin import PeriodAdminMixin, PortalAdmin, PortalForm, PublishableAdmin
+from carportal.admin import (
+    PeriodAdminMixin,
+    PortalAdmin,
+    PortalForm,
+    PublishableAdmin,
+    TabularLabelsMixin,
+)
 from carportal.pdf import pdf_admin_action
 from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
 from meetings.views import programme_pdf, report_pdf
@@ -29,7 +35,7 @@ class PresidencyAdmin(PeriodAdminMixin, PublishableAdmin):
     ]
 
 
-class PresentationInline(nested_admin.NestedTabularInline):
+class PresentationInline(TabularLabelsMixin, nested_admin.NestedTabularInline):
     model = Presentation
     form = PortalForm
     extra = 0
@@ -68,7 +74,7 @@ class MeetingSessionInline(nested_admin.NestedStackedInline):
     verbose_name_plural = _("Programme: sessions, each with its speakers")
 
 
-class MeetingDocumentInline(nested_admin.NestedTabularInline):
+class MeetingDocumentInline(TabularLabelsMixin, nested_admin.NestedTabularInline):
     model = MeetingDocument
     extra = 0
     fields = ["title", "kind", "language", "file", "is_sample", "position"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from carportal.admin import TabularLabelsMixin
 from carportal.audit import HistoryAdminMixin
 from carportal.pdf import pdf_admin_action
 from carportal.spreadsheets import SpreadsheetAdminMixin
@@ -15,7 +16,7 @@ from network.resources import ContactPointResource
 from network.views import directory_pdf
 
 
-class ContactPointPartInline(admin.TabularInline):
+class ContactPointPartInline(TabularLabelsMixin, admin.TabularInline):
     """Rows that are part of a contact point: whoever may see or edit the contact point may
     see or edit them, without permissions of their own."""
 

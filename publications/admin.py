@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from carportal.admin import PublishableAdmin
+from carportal.admin import PublishableAdmin, TabularLabelsMixin
 from publications.models import Edition, Publication
 
 
-class EditionInline(admin.TabularInline):
+class EditionInline(TabularLabelsMixin, admin.TabularInline):
     model = Edition
     extra = 1
     fields = ["language", "title", "file", "file_size", "is_sample"]

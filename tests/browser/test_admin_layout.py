@@ -63,3 +63,31 @@ def test_leaving_a_form_with_unsaved_changes_asks_first(staff_page, site):
     staff_page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
     expect(staff_page.locator("#id_title")).to_have_value("Half-written guidelines")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/meetings/meeting/",
+        "/admin/meetings/meeting/{meeting}/change/",
+        "/admin/meetings/meeting/{meeting}/history/",
+        "/admin/publications/publication/add/",
+        "/admin/auditlog/logentry/",
+    ],
+)
+def test_the_pages_staff_use_most_pass_the_accessibility_gate(staff_page, site, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_accessibility import WCAG_AA
+    from tests.meetings.factories import MeetingSessionFactory, PresentationFactory
+
+    session = MeetingSessionFactory()
+    PresentationFactory(session=session)
+
+    staff_page.goto(f"{site}{path.format(meeting=session.meeting.pk)}")
+    # static/js/admin-labels.js names the autocomplete boxes once the page has loaded.
+    expect(staff_page.locator(".select2-selection[aria-labelledby]:visible")).to_have_count(0)
+
+    results = Axe().run(staff_page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
