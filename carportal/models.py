@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
@@ -345,3 +346,31 @@ class Attachment(models.Model):
     @property
     def file_format(self):
         return self.file.name.rsplit(".", 1)[-1].upper() if self.file else ""
+
+
+class DemoRecord(models.Model):
+    """A row that `manage.py seed_demo` generated (carportal/demo.py).
+
+    Removing the demo data removes the rows listed here and nothing else, whatever staff
+    changed in them since; a registry rather than a marker in the rows, which an editor
+    could type into real content or edit away. Rows that belong to a listed one (a
+    meeting's sessions, a publication's editions) go with it and are not listed.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["content_type", "object_id"]
+        # Written and read by the command only: no admin, so no permissions to grant.
+        default_permissions = ()
+        verbose_name = _("demo record")
+        verbose_name_plural = _("demo records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="demo_record_once_per_row"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} #{self.object_id}"
