@@ -25,6 +25,29 @@ class NaturalKeyModel(models.Model):
         return (getattr(self, self.natural_key_field),)
 
 
+class NewestFirstIndex(models.Index):
+    """An index in a list's order, newest first with undated rows last, then by `title`:
+    a page of the list reads 20 rows of it instead of sorting every row.
+
+    SQLite refuses NULLS LAST in an index and needs none: NULL is its smallest value, so a
+    descending index has it last already.
+    """
+
+    def __init__(self, date_field, *, name):
+        super().__init__(models.F(date_field).desc(nulls_last=True), "title", name=name)
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, (self.expressions[0].expression.name,), {"name": self.name}
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        index = self
+        if schema_editor.connection.vendor == "sqlite":
+            index = models.Index(*self.expressions, name=self.name)
+            index.expressions = (self.expressions[0].expression.desc(), *self.expressions[1:])
+        return models.Index.create_sql(index, model, schema_editor, using, **kwargs)
+
+
 class PublishableQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(status=Publishable.Status.PUBLISHED)

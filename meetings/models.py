@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from carportal.models import (
     Attachment,
     Country,
+    NewestFirstIndex,
     Organisation,
     Period,
     PeriodQuerySet,
@@ -238,6 +239,9 @@ class Meeting(Publishable, Period):
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        indexes = [
+            NewestFirstIndex("start_date", name="meeting_order"),
+        ]
 
     def __str__(self):
         return self.title
