@@ -15,9 +15,11 @@ class EditionInline(admin.TabularInline):
 @admin.register(Publication)
 class PublicationAdmin(PublishableAdmin):
     list_display = ["title", "kind", "published_on", "project", "edition_languages", "status"]
-    list_filter = ["status", "kind", "project", "topics", "editions__language"]
+    # No filter by project: a thousand projects would be a sidebar of a thousand links.
+    # Staff search for the project's acronym instead.
+    list_filter = ["status", "kind", "topics", "editions__language"]
     list_select_related = ["project"]
-    search_fields = ["title", "subtitle", "summary"]
+    search_fields = ["title", "subtitle", "summary", "project__acronym"]
     date_hierarchy = "published_on"
     autocomplete_fields = ["project", "organisations", "topics", "amends"]
     prepopulated_fields = {"slug": ["title"]}
