@@ -453,6 +453,7 @@ class DemoSeeder:
                 "and topics."
             )
         self.places = {code: REGION[code] for code in REGION if code in self.countries}
+        self.place_list = list(self.places.items())
         self.rotation = [code for code in ROTATION if code in self.countries]
 
     def run(self):
@@ -492,7 +493,7 @@ class DemoSeeder:
     # What the rows say ---------------------------------------------------------------
 
     def place(self):
-        return self.rng.choice(list(self.places.items()))
+        return self.rng.choice(self.place_list)
 
     def subject(self, topic):
         return self.rng.choice(SUBJECTS.get(topic.slug, [topic.name.lower()]))
@@ -628,7 +629,7 @@ class DemoSeeder:
         self.link(Project.countries, countries)
 
     def presidencies(self):
-        taken = Presidency.objects.values_list("start_date", "end_date")
+        taken = list(Presidency.objects.values_list("start_date", "end_date"))
         rows = []
         for year in range(LATEST_YEAR, 0, -1):
             if len(rows) == self.scale:
