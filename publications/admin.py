@@ -23,9 +23,11 @@ class PublicationAdmin(PublishableAdmin):
         "project",
         "edition_languages",
     ]
-    list_filter = ["status", "kind", "project", "topics", "editions__language"]
+    # No filter by project: a thousand projects would be a sidebar of a thousand links.
+    # Staff search for the project's acronym instead.
+    list_filter = ["status", "kind", "topics", "editions__language"]
     list_select_related = ["project"]
-    search_fields = ["title", "subtitle", "summary"]
+    search_fields = ["title", "subtitle", "summary", "project__acronym"]
     date_hierarchy = "published_on"
     autocomplete_fields = ["project", "organisations", "topics", "amends", "builds_on"]
     prepopulated_fields = {"slug": ["title"]}

@@ -9,6 +9,7 @@ from carportal.dates import format_date, precision_field
 from carportal.markdown import MarkdownField
 from carportal.models import (
     Attachment,
+    NewestFirstIndex,
     Organisation,
     Publishable,
     PublishableQuerySet,
@@ -128,6 +129,12 @@ class Publication(Publishable):
         ordering = [models.F("published_on").desc(nulls_last=True), "title"]
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
+        indexes = [
+            # Lists read a page in this order: without the index, every row is sorted first.
+            NewestFirstIndex("published_on", name="publication_order"),
+            # Which kinds the list's filter offers: a look-up per kind (carportal/filters.py).
+            models.Index(fields=["kind", "status"], name="publication_kind"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(amends=models.F("pk")),
@@ -172,6 +179,10 @@ class Edition(Attachment):
         ordering = ["publication", "language"]
         verbose_name = _("language edition")
         verbose_name_plural = _("language editions")
+        indexes = [
+            # The language filter: publications with an edition in a language.
+            models.Index(fields=["language", "publication"], name="edition_language"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "language"],

@@ -119,6 +119,7 @@ EXPECTED = {
     "about":                                    everyone(200),
     "contact":                                  everyone(200),
     "sitemap":                                  everyone(200),
+    "sitemap_section":                          everyone(200),
     "health":                                   everyone(200),
     "meetings:presidency_list":                 everyone(200),
     "meetings:presidency_detail":               everyone(200),
@@ -247,6 +248,7 @@ MEMBER_LISTS = {"network:directory", "network:directory_csv", "network:directory
 # Each URL's arguments, from the sample objects (published ones; drafts for a [draft] row).
 # An admin page's object_id needs no entry: it is the sample of the model the URL names.
 SAMPLES = {
+    "sitemap_section": lambda o: {"section": "publications"},
     "meetings:presidency_detail": lambda o: {"slug": o.presidency.slug},
     "meetings:presidency_report_pdf": lambda o: {"slug": o.presidency.slug},
     "meetings:detail": lambda o: {"slug": o.meeting.slug},
