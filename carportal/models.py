@@ -531,6 +531,7 @@ class Attachment(models.Model):
         """A PDF is shown by the browser, with a separate link to download it."""
         return self.file_format == "PDF"
 
+
 class DemoRecord(models.Model):
     """A row that `manage.py seed_demo` generated (carportal/demo.py).
 

@@ -7,10 +7,8 @@ on a page is the portal's own prose and is checked.
 """
 
 import re
-import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -19,6 +17,7 @@ from carportal.models import Organisation, Topic
 from meetings.models import Meeting, Presentation
 from projects.models import Project
 from publications.models import Publication
+from tests.sitemap import sitemap_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,6 @@ RUN = 12
 SOURCES = Path(__file__).parent / "sources"
 # Public pages that the sitemap cannot list.
 PAGES_BEYOND_THE_SITEMAP = ["/network/join/", "/network/sign-in/"]
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
 
 
 def words(text):
@@ -123,9 +121,7 @@ def test_the_copy_check_finds_a_run_of_twelve_words_and_no_shorter_one(source_ru
 
 
 def public_paths(client):
-    sitemap = client.get("/sitemap.xml").content
-    paths = {urlsplit(loc.text).path for loc in ET.fromstring(sitemap).iter(SITEMAP)}
-    return sorted(paths) + PAGES_BEYOND_THE_SITEMAP
+    return sitemap_paths(lambda path: client.get(path).content.decode()) + PAGES_BEYOND_THE_SITEMAP
 
 
 def test_no_public_page_repeats_twelve_words_of_the_groups_pages(client, source_runs):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from carportal.models import Country, Page, PageSection
 from tests.carportal.factories import CountryFactory, TopicFactory
+from tests.sitemap import sitemap_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -114,10 +115,9 @@ def test_the_contact_page_is_one_click_away_from_any_page(client, path):
 
 
 def test_the_pages_are_in_the_sitemap(client):
-    sitemap = client.get("/sitemap.xml").content.decode()
+    paths = sitemap_paths(lambda path: client.get(path).content.decode())
 
-    assert "http://testserver/about/</loc>" in sitemap
-    assert "http://testserver/contact/</loc>" in sitemap
+    assert "/about/" in paths and "/contact/" in paths
 
 
 def test_the_current_page_is_marked_in_the_main_navigation(client):
