@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
@@ -100,6 +100,12 @@ class FormulaSafeResource(ModelResource):
             raise ValidationError(
                 {columns.get(name, name): found for name, found in errors.items()}
             )
+
+    def after_import_row(self, row, row_result, **kwargs):
+        # An import run by a task tells its job how far it has come (carportal/import_jobs.py).
+        super().after_import_row(row, row_result, **kwargs)
+        if progress := kwargs.get("progress"):
+            progress(kwargs["row_number"])
 
 
 def _map_cells(dataset, function):
@@ -291,6 +297,30 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     formats = [base_formats.CSV, base_formats.XLSX]
     to_encoding = "utf-8-sig"  # CSV with a byte order mark, as csv_response explains
     tmp_storage_class = UploadStorage
+
+    def get_urls(self):
+        info = self.get_model_info()
+        job = self.admin_site.admin_view(self.import_job_view)
+        return [
+            path("import/<str:job_id>/", job, name="{}_{}_import_job".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        # A file of more than SPREADSHEET_IMPORT_TASK_ROWS rows is checked and imported by a
+        # task while the user waits on its page.
+        from carportal import import_jobs  # here: import_jobs.py imports this module
+
+        if request.method == "POST" and self.has_import_permission(request):
+            job = import_jobs.start_large_import(self, request)
+            if job is not None:
+                return redirect(job.url())
+        return super().import_action(request, **kwargs)
+
+    def import_job_view(self, request, job_id):
+        from carportal import import_jobs
+
+        return import_jobs.job_view(self, request, job_id)
 
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
