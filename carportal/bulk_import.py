@@ -131,10 +131,12 @@ class BulkImportResource(FormulaSafeResource):
         use_bulk = True
         batch_size = 1000
 
-    def import_data(self, dataset, dry_run=False, **kwargs):
-        if not dry_run:
-            # What each row changes is shown by the preview only: a confirmed import needs no
-            # copy of each entry to compare with. Options of this resource alone.
+    def import_data(self, dataset, dry_run=False, show_changes=True, **kwargs):
+        """The library's; ``show_changes=False`` makes the preview without what each row
+        changes, as a large file's page shows it (carportal/import_jobs.py)."""
+        if not (dry_run and show_changes):
+            # Nobody sees what each row changed: no copy of each entry to compare with.
+            # Options of this resource alone.
             self._meta = copy(self._meta)
             self._meta.skip_diff = True
         return super().import_data(dataset, dry_run=dry_run, **kwargs)

@@ -193,7 +193,7 @@ class NaturalKeyListWidget(widgets.Widget):
     def find(self, keys):
         field = self.model.natural_key_field
         return {
-            obj.natural_key()[0]: obj for obj in self.model.objects.filter(**{f"{field}__in": keys})
+            getattr(obj, field): obj for obj in self.model.objects.filter(**{f"{field}__in": keys})
         }
 
     def prepare(self, cells):

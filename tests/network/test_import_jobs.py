@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
+from kombu.exceptions import OperationalError
 
 from carportal import import_jobs
 from carportal.jobs import State
@@ -190,3 +191,30 @@ def test_the_upload_form_still_says_what_is_wrong_with_a_large_file(importer_cli
 
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
+
+
+def test_a_job_the_broker_does_not_take_says_so(importer_client, large, monkeypatch):
+    from carportal.tasks import import_spreadsheet
+
+    def down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(import_spreadsheet, "delay", down)
+
+    _url, page = job_page(importer_client, upload(importer_client, csv_file(*rows(4))))
+
+    assert 'data-state="failed"' in page.content.decode()
+    assert "the server&#x27;s task queue does not answer" in page.content.decode()
+
+
+def test_a_checked_file_is_imported_once_however_often_asked(importer_client, large):
+    url, _page = job_page(importer_client, upload(importer_client, csv_file(*rows(4))))
+    # Two requests at once (a double click), each with the job as it was before either.
+    first, second = job_of(url), job_of(url)
+
+    first.start_import()
+    second.start_import()
+
+    assert job_of(url).record["step"] == "import"
+    assert ContactPoint.objects.count() == 4
+    assert LogEntry.objects.count() == 4  # imported once, not imported and then updated
