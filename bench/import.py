@@ -27,11 +27,11 @@ savepoint, a look-up of its entry, a query for each model constraint and for eac
 column, the save, the related rows' reads and writes, and the preview's reads of the
 related rows twice.
 
-In bulk (carportal/bulk_import.py), with the machine's load average at 6 to 7 (the baseline
-took 1.4 s on a quiet machine and 2.9 to 5.3 s meanwhile): baseline 3.71 s; import 10.9 s
-(125 queries, 2.9x); import again 11.6 s (144 queries, 3.1x). The rest is the library's own
-work for each row, twice (preview and import): its fields and widgets, full_clean, and the
-preview's copy of each entry to show what changes.
+In bulk (carportal/bulk_import.py), by a large file's steps, with the machine's load average
+at about 6 (the baseline took 1.4 s on a quiet machine and 3 to 5 s meanwhile): baseline
+4.26 s; import 9.9 s (132 queries, 2.3x); import again 9.0 s (150 queries, 2.1x). The rest
+is the library's own work for each row and field, twice (check, then import): reading each
+cell through its widget and setting it, and full_clean.
 """
 
 import argparse

@@ -43,7 +43,7 @@ from carportal.spreadsheets import UploadGone, UploadStorage
 logger = logging.getLogger(__name__)
 
 JOB_SECONDS = UploadStorage.CACHE_LIFETIME
-# The task's limits (carportal/tasks.py). 10,000 contact points take about 6 s to check and
+# The task's limits (carportal/tasks.py). 10,000 contact points take about 5 s to check and
 # as long to import (bench/import.py); past the soft limit the step fails, nothing saved.
 SOFT_TIME_LIMIT = 300
 TIME_LIMIT = 360
