@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
@@ -80,14 +80,32 @@ class FormulaSafeResource(ModelResource):
         super().before_import(dataset, **kwargs)
         _map_cells(dataset, unescape_formula)
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
-        except ValidationError as error:
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True, exclude=()
+    ):
+        # The library's, but with the model's constraints checked only with uniqueness (both
+        # cost a query each) and fields left out (carportal/bulk_import.py leaves some out).
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            try:
+                instance.full_clean(
+                    exclude={*errors, *exclude},
+                    validate_unique=validate_unique,
+                    validate_constraints=validate_unique,
+                )
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
             columns = {field.attribute: field.column_name for field in self.fields.values()}
             raise ValidationError(
-                {columns.get(name, name): errors for name, errors in error.error_dict.items()}
-            ) from error
+                {columns.get(name, name): found for name, found in errors.items()}
+            )
+
+    def after_import_row(self, row, row_result, **kwargs):
+        # An import run by a task tells its job how far it has come (carportal/import_jobs.py).
+        super().after_import_row(row, row_result, **kwargs)
+        if progress := kwargs.get("progress"):
+            progress(kwargs["row_number"])
 
 
 def _map_cells(dataset, function):
@@ -120,6 +138,9 @@ class EmailWidget(TextWidget):
 
 class CodeWidget(TextWidget):
     """One code from a fixed list (a profession, a status, an ISO country code)."""
+
+    # A code from the list is all that the model field takes (carportal/bulk_import.py).
+    checks_whole_value = True
 
     def __init__(self, codes, *, hint, upper=False):
         super().__init__()
@@ -163,14 +184,25 @@ class NaturalKeyListWidget(widgets.Widget):
     def __init__(self, model, *, hint):
         super().__init__()
         self.model, self.hint = model, hint
+        self.known = None
 
-    def clean(self, value, row=None, **kwargs):
+    def keys(self, value):
         text = "" if value is None else str(value)
-        keys = list(dict.fromkeys(key.strip() for key in text.split(",") if key.strip()))
+        return list(dict.fromkeys(key.strip() for key in text.split(",") if key.strip()))
+
+    def find(self, keys):
         field = self.model.natural_key_field
-        found = {
+        return {
             getattr(obj, field): obj for obj in self.model.objects.filter(**{f"{field}__in": keys})
         }
+
+    def prepare(self, cells):
+        """Look up every row named in a column at once, before its cells are cleaned."""
+        self.known = self.find({key for cell in cells for key in self.keys(cell)})
+
+    def clean(self, value, row=None, **kwargs):
+        keys = self.keys(value)
+        found = self.find(keys) if self.known is None else self.known
         unknown = [key for key in keys if key not in found]
         if unknown:
             raise ValueError(
@@ -185,6 +217,8 @@ class NaturalKeyListWidget(widgets.Widget):
 
 class YesNoWidget(widgets.BooleanWidget):
     """1 or 0 (as exported), yes or no, true or false; an empty cell is no."""
+
+    checks_whole_value = True
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, (bool, int, float)) and value in (0, 1):
@@ -263,6 +297,30 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     formats = [base_formats.CSV, base_formats.XLSX]
     to_encoding = "utf-8-sig"  # CSV with a byte order mark, as csv_response explains
     tmp_storage_class = UploadStorage
+
+    def get_urls(self):
+        info = self.get_model_info()
+        job = self.admin_site.admin_view(self.import_job_view)
+        return [
+            path("import/<str:job_id>/", job, name="{}_{}_import_job".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        # A file of more than SPREADSHEET_IMPORT_TASK_ROWS rows is checked and imported by a
+        # task while the user waits on its page.
+        from carportal import import_jobs  # here: import_jobs.py imports this module
+
+        if request.method == "POST" and self.has_import_permission(request):
+            job = import_jobs.start_large_import(self, request)
+            if job is not None:
+                return redirect(job.url())
+        return super().import_action(request, **kwargs)
+
+    def import_job_view(self, request, job_id):
+        from carportal import import_jobs
+
+        return import_jobs.job_view(self, request, job_id)
 
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}

@@ -4,6 +4,7 @@ The e-mail address identifies an entry, whatever its case. An import only stores
 file says: it sends no e-mail and queues none, so members hear nothing of it.
 """
 
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
@@ -13,14 +14,13 @@ from django_countries import countries
 from import_export.fields import Field
 from phonenumber_field.phonenumber import to_python
 
-from carportal import audit
+from carportal.bulk_import import BulkImportResource, RelatedRowsField
 from carportal.models import Language, Topic
 from carportal.spreadsheets import (
     CodeListWidget,
     CodeWidget,
     DateTimeWidget,
     EmailWidget,
-    FormulaSafeResource,
     NaturalKeyListWidget,
     TextWidget,
     YesNoWidget,
@@ -36,6 +36,8 @@ def _one_of(codes):
 
 class PhoneWidget(TextWidget):
     """A phone number with its country code, stored and exported as E.164 (+358401234567)."""
+
+    checks_whole_value = True  # a valid number, as the model field checks
 
     def clean(self, value, row=None, **kwargs):
         text = super().clean(value, row, **kwargs)
@@ -125,42 +127,9 @@ class LastChangedField(Field):
             )
 
 
-class RelatedRowsField(Field):
-    """A column listing related rows by code or slug. It is checked with the rest of the row,
-    so a bad value is a row error like any other, and written by ``write`` only once the
-    entry has its key (ContactPointResource.save_m2m)."""
+class ContactPointResource(BulkImportResource):
+    key_expression = Lower("email")
 
-    def __init__(self, *args, key, write, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.key, self.write = key, write
-
-    def get_value(self, instance):
-        if instance.pk is None:
-            return []
-        return [getattr(row, self.key) for row in getattr(instance, self.attribute).all()]
-
-    def save(self, instance, row, is_m2m=False, **kwargs):
-        cleaned = self.clean(row, **kwargs)
-        if is_m2m:
-            self.write(instance, cleaned)
-
-
-def _write_languages(entry, codes):
-    entry.languages.exclude(language__in=codes).delete()
-    known = set(entry.languages.values_list("language", flat=True))
-    added = ContactPointLanguage.objects.bulk_create(
-        ContactPointLanguage(contact_point=entry, language=code)
-        for code in codes
-        if code not in known
-    )
-    audit.record_bulk(ContactPointLanguage, created=added)
-
-
-def _write_expertise(entry, topics):
-    entry.expertise.set(topics)
-
-
-class ContactPointResource(FormulaSafeResource):
     # Column names are fixed, not translated: a file exported in one language must import
     # in another.
     first_name = Field("first_name", "First name", widget=TextWidget())
@@ -190,7 +159,7 @@ class ContactPointResource(FormulaSafeResource):
         "Languages",
         widget=CodeListWidget(Language.values, hint=_one_of(Language.values)),
         key="language",
-        write=_write_languages,
+        link=(ContactPointLanguage, "contact_point", "language"),
     )
     expertise = RelatedRowsField(
         "expertise",
@@ -199,7 +168,7 @@ class ContactPointResource(FormulaSafeResource):
             Topic, hint=_("use the slugs of topics, such as child-trafficking.")
         ),
         key="slug",
-        write=_write_expertise,
+        link=(ContactPoint.expertise.through, "contactpoint", "topic"),
     )
     show_phone = Field("show_phone", "Show phone", widget=YesNoWidget())
     show_job_title = Field("show_job_title", "Show job title", widget=YesNoWidget())
@@ -251,18 +220,10 @@ class ContactPointResource(FormulaSafeResource):
         import_id_fields = ["email"]
         clean_model_instances = True
 
-    def get_instance(self, instance_loader, row):
+    def normalise_key(self, value):
         # Addresses differ in case only between spreadsheets, never between people.
-        email = str(row.get(self.fields["email"].column_name) or "").strip()
-        return ContactPoint.objects.filter(email__iexact=email).first() if email else None
+        return super().normalise_key(value).lower()
 
     def export(self, queryset=None, **kwargs):
         queryset = self.get_queryset() if queryset is None else queryset
         return super().export(queryset.prefetch_related("languages", "expertise"), **kwargs)
-
-    def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
-            return  # nothing may be written, and nothing could be rolled back
-        for field in (self.fields["languages"], self.fields["expertise"]):
-            self.import_field(field, instance, row, is_m2m=True)

@@ -32,6 +32,7 @@ from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, resolve
 
 from carportal.cache import current_generation
+from carportal.import_jobs import ImportJob
 from carportal.models import Page
 from carportal.pdf_jobs import PDFJob
 from network import links, services
@@ -225,6 +226,9 @@ EXPECTED = {
     "admin:network_contactpoint_process_import": staff(405, 405),
     "admin:network_contactpoint_process_import [POST]": NETWORK_ADMIN,
     "admin:network_contactpoint_export":        NETWORK_ADMIN,
+    # A large import's page (carportal/import_jobs.py): its owner's only, here network staff's.
+    "admin:network_contactpoint_import_job":    NETWORK_ADMIN,
+    "admin:network_contactpoint_import_job [POST]": staff(403, Redirect("{url}")),
     # The anonymous count of departures is written by withdrawals only: nobody adds or deletes.
     **admin_model("network.departure",          NETWORK_ADMIN, add=SUPERUSERS_ONLY,
                                                 delete=SUPERUSERS_ONLY),
@@ -261,6 +265,7 @@ SAMPLES = {
     "pdf_job": lambda o: {"token": report_job(o).token},
     "pdf_job_download": lambda o: {"token": made(report_job(o)).token},
     "staff_file": lambda o: {"name": o.edition.file.name},
+    "admin:network_contactpoint_import_job": lambda o: {"job_id": import_job(o).id},
     "admin:app_list": lambda o: {"app_label": "meetings"},
     "admin:app_list [network]": lambda o: {"app_label": "network"},
     "admin:app_list [auth]": lambda o: {"app_label": "auth"},
@@ -293,6 +298,26 @@ def report_job(objects):
     (each test starts with an empty cache, so with a new one)."""
     query = f"slug={objects.presidency.slug}"
     return PDFJob("reports", query, current_generation(), "http://testserver/", "en")
+
+
+def import_job(objects):
+    """A large import of network staff's, waiting for its check (each test starts with an
+    empty cache, so the job is made anew)."""
+    job = ImportJob(
+        "sample-job",
+        {
+            "user": objects.importer.pk,
+            "model": "network.ContactPoint",
+            "file_name": "contact-points.csv",
+            "total": 2000,
+            "step": "check",
+            "state": "waiting",
+            "since": time.time(),
+            "done": 0,
+        },
+    )
+    job.save()
+    return job
 
 
 def made(job):
@@ -494,6 +519,7 @@ def build_world():
     network_staff.groups.add(Group.objects.get(name="Network manager"))
     sessions["content_staff"] = staff_session(content_staff)
     sessions["network_staff"] = staff_session(network_staff)
+    published.importer = network_staff
 
     attempt = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "someone"}
     published.admin = {

@@ -258,6 +258,9 @@ PAGINATE_BY = 20
 # Spreadsheet imports (django-import-export, carportal/spreadsheets.py): a row left empty in
 # a workbook is not an entry.
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# A file of more rows than this (a thousand contact points take about a second to check) is
+# checked and imported by a Celery task while staff wait on a progress page (import_jobs.py).
+SPREADSHEET_IMPORT_TASK_ROWS = env.int("SPREADSHEET_IMPORT_TASK_ROWS", default=1000)
 
 # A PDF of more rows than this (publications in a catalogue, each about 30 ms of work; a
 # presidency report's meetings and sessions count half) takes over a second to make: a Celery
