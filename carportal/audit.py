@@ -122,6 +122,11 @@ def erase(obj):
         obj.delete()
 
 
+def is_tracked(model):
+    """Whether the change history records ``model``."""
+    return auditlog.contains(model)
+
+
 def record_bulk(model, *, created=(), updated=(), actor=None):
     """Record the history of rows of ``model`` written with bulk_create or bulk_update,
     which send no signals for auditlog to hear; returns the entries, written in one query.
@@ -136,7 +141,7 @@ def record_bulk(model, *, created=(), updated=(), actor=None):
     ``model`` must be registered (TRACKED): its excluded fields stay out here too. Changes
     to many-to-many fields are not compared; ``.set()`` and ``.add()`` record their own.
     """
-    if not auditlog.contains(model):
+    if not is_tracked(model):
         raise ValueError(f"{model.__name__} is not in the change history: add it to TRACKED.")
     changes = [(new, model_instance_diff(None, new), LogEntry.Action.CREATE) for new in created]
     changes += [

@@ -88,14 +88,15 @@ class RelatedRowsField(Field):
 
     def write(self, instances):
         """Link each of ``instances`` (saved) to what its row listed, and to nothing else: one
-        query reads the links there are, one deletes those not listed, one adds the missing."""
+        query reads the links there are, one deletes those not listed, one adds the missing,
+        which are returned."""
         wanted = {
             instance.pk: {getattr(item, "pk", item) for item in _listed(instance)[self.attribute]}
             for instance in instances
             if self.attribute in _listed(instance)
         }
         if not wanted:
-            return
+            return []
         links = self.link_model._default_manager.filter(**{f"{self.owner}__in": wanted})
         stale, there = [], set()
         for pk, owner, value in links.values_list("pk", self.owner, self.value):
@@ -105,7 +106,7 @@ class RelatedRowsField(Field):
                 stale.append(pk)
         if stale:
             self.link_model._default_manager.filter(pk__in=stale).delete()
-        self.link_model._default_manager.bulk_create(
+        return self.link_model._default_manager.bulk_create(
             self.link_model(**{self.owner: owner, self.value: value})
             for owner, values in wanted.items()
             for value in values
@@ -264,12 +265,12 @@ class BulkImportResource(FormulaSafeResource):
                 manager.bulk_create(instances, batch_size=self._meta.batch_size)
             else:
                 self.update_all(manager, instances)
-            for field in self.related_fields:
-                field.write(instances)
+            links = [field.write(instances) for field in self.related_fields]
             if not dry_run:
                 self.record_history(
                     created=list(instances) if created else [],
                     updated=[] if created else [(i, self.originals[i.pk]) for i in instances],
+                    links=links,
                     user=self.import_user,
                 )
         except Exception as error:  # noqa: BLE001 - reported as the import's error, as the library does
@@ -309,13 +310,15 @@ class BulkImportResource(FormulaSafeResource):
         values.update((field.attribute, field.get_value(instance)) for field in self.related_fields)
         return values
 
-    def record_history(self, *, created, updated, user):
+    def record_history(self, *, created, updated, links, user):
         """Record the history of a batch written in bulk, which sends no signals.
 
         ``created`` are new entries; ``updated`` pairs each changed entry with
-        ``history_values`` as it was read before the import. The entries' own fields are
-        recorded (carportal.audit.record_bulk), with the importing user; what their related
-        columns changed is not, as record_bulk compares stored fields only.
+        ``history_values`` as it was read before the import; ``links`` are the lists of rows
+        added for each related column. Recorded (carportal.audit.record_bulk) with the
+        importing user: the entries' own fields, and the added rows of a related column whose
+        model the history tracks (a contact point's languages). Removed rows, and links of a
+        plain many-to-many field (expertise), are not: record_bulk records saved rows only.
         """
         model = self._meta.model
         before = []
@@ -325,3 +328,6 @@ class BulkImportResource(FormulaSafeResource):
                 setattr(old, field.attname, original[field.attname])
             before.append((old, instance))
         audit.record_bulk(model, created=created, updated=before, actor=user)
+        for added in links:
+            if added and audit.is_tracked(type(added[0])):
+                audit.record_bulk(type(added[0]), created=added, actor=user)
