@@ -69,6 +69,19 @@ def _add_hint(field):
         field.help_text = format_lazy("{} {}", shown, hint) if shown else hint
 
 
+class ReadOnlyAdminMixin:
+    """A record that the portal writes itself: staff read it, nobody adds, edits or deletes."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TabularLabelsMixin:
     """For an inline shown as a table: names each cell's input after its field, for screen
     readers. Django's tables show the names only as column headers, which label no input."""
@@ -300,7 +313,7 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class ChangeHistoryAdmin(admin.ModelAdmin):
+class ChangeHistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every recorded change (carportal/audit.py), read-only, by user, date and kind of
     record; each user sees the changes of the records they may view, and no others."""
 
@@ -320,15 +333,6 @@ class ChangeHistoryAdmin(admin.ModelAdmin):
         return super().changelist_view(
             request, {"title": _("Change history"), **(extra_context or {})}
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("record"))
     def record(self, entry):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
-from carportal.admin import TabularLabelsMixin
+from carportal.admin import ReadOnlyAdminMixin, TabularLabelsMixin
 from carportal.audit import HistoryAdminMixin
 from carportal.pdf import pdf_admin_action
 from carportal.spreadsheets import SpreadsheetAdminMixin
@@ -229,18 +229,9 @@ class ContactPointAdmin(HistoryAdminMixin, SpreadsheetAdminMixin, admin.ModelAdm
 
 
 @admin.register(Departure)
-class DepartureAdmin(admin.ModelAdmin):
+class DepartureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """How many people left each month: written by the withdraw and erase steps only."""
 
     list_display = ["month", "reason", "count"]
     list_filter = ["reason"]
     date_hierarchy = "month"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
