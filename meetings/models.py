@@ -238,6 +238,10 @@ class Meeting(Publishable, Period):
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        permissions = [
+            ("import_meeting", _("Can import meetings from a spreadsheet")),
+            ("export_meeting", _("Can export meetings to a spreadsheet")),
+        ]
 
     def __str__(self):
         return self.title

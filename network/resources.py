@@ -21,6 +21,7 @@ from carportal.spreadsheets import (
     EmailWidget,
     FormulaSafeResource,
     NaturalKeyListWidget,
+    RelatedRowsField,
     TextWidget,
     YesNoWidget,
 )
@@ -122,26 +123,6 @@ class LastChangedField(Field):
                 )
                 % {"date": date_format(timezone.localtime(instance.updated_at), "DATETIME_FORMAT")}
             )
-
-
-class RelatedRowsField(Field):
-    """A column listing related rows by code or slug. It is checked with the rest of the row,
-    so a bad value is a row error like any other, and written by ``write`` only once the
-    entry has its key (ContactPointResource.save_m2m)."""
-
-    def __init__(self, *args, key, write, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.key, self.write = key, write
-
-    def get_value(self, instance):
-        if instance.pk is None:
-            return []
-        return [getattr(row, self.key) for row in getattr(instance, self.attribute).all()]
-
-    def save(self, instance, row, is_m2m=False, **kwargs):
-        cleaned = self.clean(row, **kwargs)
-        if is_m2m:
-            self.write(instance, cleaned)
 
 
 def _write_languages(entry, codes):
@@ -257,10 +238,3 @@ class ContactPointResource(FormulaSafeResource):
     def export(self, queryset=None, **kwargs):
         queryset = self.get_queryset() if queryset is None else queryset
         return super().export(queryset.prefetch_related("languages", "expertise"), **kwargs)
-
-    def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
-            return  # nothing may be written, and nothing could be rolled back
-        for field in (self.fields["languages"], self.fields["expertise"]):
-            self.import_field(field, instance, row, is_m2m=True)

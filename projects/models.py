@@ -158,6 +158,10 @@ class Project(Publishable, Period):
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
+        permissions = [
+            ("import_project", _("Can import projects from a spreadsheet")),
+            ("export_project", _("Can export projects to a spreadsheet")),
+        ]
 
     def __str__(self):
         return self.display_title

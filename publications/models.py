@@ -89,6 +89,10 @@ class Publication(Publishable):
         ordering = [models.F("published_on").desc(nulls_last=True), "title"]
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
+        permissions = [
+            ("import_publication", _("Can import publications from a spreadsheet")),
+            ("export_publication", _("Can export publications to a spreadsheet")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(amends=models.F("pk")),

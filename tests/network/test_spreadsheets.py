@@ -48,6 +48,7 @@ def secretary(django_user_model):
         "add_contactpoint",
         "change_contactpoint",
         "export_contactpoint",
+        "import_contactpoint",
     )
 
 
@@ -353,7 +354,13 @@ def test_an_upload_left_unconfirmed_expires(secretary_client):
         (["view_contactpoint", "change_contactpoint", "review_contactpoint"], False, False),
         (["view_contactpoint", "export_contactpoint"], False, True),
         (["export_contactpoint"], False, False),
-        (["view_contactpoint", "add_contactpoint", "change_contactpoint"], True, False),
+        (["view_contactpoint", "add_contactpoint", "change_contactpoint"], False, False),
+        (["import_contactpoint", "view_contactpoint", "add_contactpoint"], False, False),
+        (
+            ["import_contactpoint", "view_contactpoint", "add_contactpoint", "change_contactpoint"],
+            True,
+            False,
+        ),
     ],
 )
 def test_import_and_export_each_need_their_permissions(
