@@ -6,6 +6,8 @@ from django.utils.translation import ngettext
 
 from carportal.cache import content_changed
 from carportal.models import Country, Organisation, Publishable, ReferenceData, Topic
+from carportal.resources import OrganisationResource
+from carportal.spreadsheets import SpreadsheetAdminMixin
 
 
 class PortalForm(forms.ModelForm):
@@ -115,10 +117,11 @@ class TopicAdmin(ReferenceDataAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ReferenceDataAdmin):
+class OrganisationAdmin(SpreadsheetAdminMixin, ReferenceDataAdmin):
     list_display = ["name", "short_name", "kind", "country", "is_active"]
     list_filter = ["kind", "country", "is_active"]
     list_select_related = ["country"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
+    resource_classes = [OrganisationResource]

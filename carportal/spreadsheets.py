@@ -24,6 +24,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
@@ -219,6 +220,10 @@ class EmailWidget(TextWidget):
         return email
 
 
+def one_of(codes):
+    return format_lazy(_("use one of {codes}."), codes=", ".join(codes))
+
+
 class CodeWidget(TextWidget):
     """One code from a fixed list (a profession, a status, an ISO country code)."""
 
@@ -334,19 +339,40 @@ class NaturalKeyListWidget(NaturalKeyWidget):
 
 
 class YesNoWidget(widgets.BooleanWidget):
-    """1 or 0 (as exported), yes or no, true or false; an empty cell is no."""
+    """1 or 0 (as exported), yes or no, true or false; an empty cell is ``empty`` (no unless
+    said otherwise)."""
+
+    def __init__(self, *, empty=False):
+        super().__init__()
+        self.empty = empty
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, (bool, int, float)) and value in (0, 1):
             return bool(value)
         text = "" if value is None else str(value).strip().lower()
-        if text in {"", "0", "no", "false"}:
+        if not text:
+            return self.empty
+        if text in {"0", "no", "false"}:
             return False
         if text in {"1", "yes", "true"}:
             return True
         raise ValueError(
             gettext("“%(value)s” is neither yes nor no: write 1 or 0.") % {"value": value}
         )
+
+
+class CountWidget(TextWidget):
+    """A whole number, such as 120; empty is none."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int | float) and value == int(value) and value >= 0:
+            return int(value)
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValueError(gettext("“%(value)s” is not a whole number.") % {"value": text})
+        return int(text)
 
 
 class DateTimeWidget(widgets.Widget):

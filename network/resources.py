@@ -24,14 +24,11 @@ from carportal.spreadsheets import (
     RelatedRowsField,
     TextWidget,
     YesNoWidget,
+    one_of,
 )
 from network.models import CONSENT_WORDINGS, ContactPoint, ContactPointLanguage
 
 DECIDED = {ContactPoint.Status.APPROVED, ContactPoint.Status.REJECTED}
-
-
-def _one_of(codes):
-    return format_lazy(_("use one of {codes}."), codes=", ".join(codes))
 
 
 class PhoneWidget(TextWidget):
@@ -159,7 +156,7 @@ class ContactPointResource(FormulaSafeResource):
         "profession",
         "Profession",
         widget=CodeWidget(
-            ContactPoint.Profession.values, hint=_one_of(ContactPoint.Profession.values)
+            ContactPoint.Profession.values, hint=one_of(ContactPoint.Profession.values)
         ),
     )
     job_title = Field("job_title", "Job title", widget=TextWidget())
@@ -167,7 +164,7 @@ class ContactPointResource(FormulaSafeResource):
     languages = RelatedRowsField(
         "languages",
         "Languages",
-        widget=CodeListWidget(Language.values, hint=_one_of(Language.values)),
+        widget=CodeListWidget(Language.values, hint=one_of(Language.values)),
         key="language",
         write=_write_languages,
     )
@@ -185,7 +182,7 @@ class ContactPointResource(FormulaSafeResource):
     status = StatusField(
         "status",
         "Status",
-        widget=CodeWidget(ContactPoint.Status.values, hint=_one_of(ContactPoint.Status.values)),
+        widget=CodeWidget(ContactPoint.Status.values, hint=one_of(ContactPoint.Status.values)),
     )
     consent_version = Field(
         "consent_version",
