@@ -28,16 +28,16 @@ ORGANISATION_HINT = _("use the organisation's name, or its acronym, as listed in
 TOPIC_HINT = _("use the slug or name of a topic, such as child-trafficking.")
 
 
-def organisations(**kwargs):
+def organisations(widget=NaturalKeyListWidget):
     """Organisations by name or acronym, exported by name, separated by semicolons since
     names may hold commas."""
-    return NaturalKeyListWidget(
+    return widget(
         Organisation,
         names=("name", "short_name"),
         export_field="name",
         separator="; ",
+        commas=False,
         hint=ORGANISATION_HINT,
-        **kwargs,
     )
 
 

@@ -245,11 +245,11 @@ class CodeWidget(TextWidget):
         return code
 
 
-def split_list(text):
-    """The items of a list cell: separated by semicolons or line breaks, or by commas where
-    there is none of those (names may hold commas, codes and slugs never do)."""
+def split_list(text, *, commas=True):
+    """The items of a list cell: separated by semicolons or line breaks, or, where ``commas``
+    and there is neither, by commas (codes and slugs never hold one; names may)."""
     text = "" if text is None else str(text)
-    if not any(separator in text for separator in ";\n"):
+    if commas and not any(separator in text for separator in ";\n"):
         text = text.replace(",", ";")
     items = (item.strip() for item in text.replace("\n", ";").split(";"))
     return list(dict.fromkeys(item for item in items if item))
@@ -324,15 +324,15 @@ class NaturalKeyWidget(widgets.Widget):
 
 
 class NaturalKeyListWidget(NaturalKeyWidget):
-    """Rows named as NaturalKeyWidget has them, in a list (see split_list); empty is none.
-    Exported separated by ``separator``."""
+    """Rows named as NaturalKeyWidget has them, in a list (see split_list: ``commas`` for
+    lists of codes or slugs); empty is none. Exported separated by ``separator``."""
 
-    def __init__(self, model, *, separator=",", **kwargs):
+    def __init__(self, model, *, separator=",", commas=True, **kwargs):
         super().__init__(model, **kwargs)
-        self.separator = separator
+        self.separator, self.commas = separator, commas
 
     def clean(self, value, row=None, **kwargs):
-        return self.find(split_list(value))
+        return self.find(split_list(value, commas=self.commas))
 
     def render(self, value, obj=None, **kwargs):
         return self.separator.join(value or [])

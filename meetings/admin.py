@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin
 from carportal.pdf import pdf_admin_action
+from carportal.spreadsheets import SpreadsheetAdminMixin
 from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
+from meetings.resources import MeetingResource
 from meetings.views import programme_pdf, report_pdf
 
 
@@ -37,7 +39,7 @@ class MeetingDocumentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PeriodAdminMixin, PublishableAdmin):
+class MeetingAdmin(SpreadsheetAdminMixin, PeriodAdminMixin, PublishableAdmin):
     list_display = ["title", "kind", "period", "city", "country", "presidency", "status"]
     list_filter = ["status", "kind", "country", "presidency", "topics"]
     list_select_related = ["country", "presidency"]
@@ -53,6 +55,7 @@ class MeetingAdmin(PeriodAdminMixin, PublishableAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [MeetingSessionInline, MeetingDocumentInline]
+    resource_classes = [MeetingResource]
     actions = [
         *PublishableAdmin.actions,
         pdf_admin_action(Meeting.objects.for_detail, programme_pdf),

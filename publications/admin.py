@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from carportal.admin import PublishableAdmin
+from carportal.spreadsheets import SpreadsheetAdminMixin
 from publications.models import Edition, Publication
+from publications.resources import PublicationResource
 
 
 class EditionInline(admin.TabularInline):
@@ -13,7 +15,7 @@ class EditionInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PublishableAdmin):
+class PublicationAdmin(SpreadsheetAdminMixin, PublishableAdmin):
     list_display = ["title", "kind", "published_on", "project", "edition_languages", "status"]
     list_filter = ["status", "kind", "project", "topics", "editions__language"]
     list_select_related = ["project"]
@@ -22,6 +24,7 @@ class PublicationAdmin(PublishableAdmin):
     autocomplete_fields = ["project", "organisations", "topics", "amends"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [EditionInline]
+    resource_classes = [PublicationResource]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "kind", "status"]}),
         (_("Date"), {"fields": [("published_on", "published_precision")]}),
