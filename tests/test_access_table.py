@@ -103,6 +103,18 @@ def admin_model(label, answers, **views):
     return rows
 
 
+def spreadsheets(label, answers):
+    """Rows for the import and export pages of one model's admin list: the confirmation of an
+    import takes a POST (carportal/spreadsheets.py)."""
+    name = label.replace(".", "_")
+    return {
+        f"admin:{name}_import": answers,
+        f"admin:{name}_process_import": staff(405, 405),
+        f"admin:{name}_process_import [POST]": answers,
+        f"admin:{name}_export": answers,
+    }
+
+
 # What each of ROLES gets, in that order: a status code, or a Redirect whose target is
 # checked too. Nothing follows redirects.
 # fmt: off
@@ -205,12 +217,13 @@ EXPECTED = {
     # Network staff may view, add, correct and vet entries, not delete them (withdrawal and
     # lapsing erase an entry, and count the departure).
     **admin_model("network.contactpoint",       NETWORK_ADMIN, delete=SUPERUSERS_ONLY),
-    # Spreadsheets of members' data: import needs the add and change permissions, export one
-    # of its own (network.export_contactpoint); the Network manager role holds all three.
-    "admin:network_contactpoint_import":        NETWORK_ADMIN,
-    "admin:network_contactpoint_process_import": staff(405, 405),
-    "admin:network_contactpoint_process_import [POST]": NETWORK_ADMIN,
-    "admin:network_contactpoint_export":        NETWORK_ADMIN,
+    # Spreadsheets: import and export each need a permission of their own (besides adding and
+    # changing, or viewing), which the roles hold for their lists.
+    **spreadsheets("carportal.organisation",    CONTENT_ADMIN),
+    **spreadsheets("meetings.meeting",          CONTENT_ADMIN),
+    **spreadsheets("projects.project",          CONTENT_ADMIN),
+    **spreadsheets("publications.publication",  CONTENT_ADMIN),
+    **spreadsheets("network.contactpoint",      NETWORK_ADMIN),
     # The anonymous count of departures is written by withdrawals only: nobody adds or deletes.
     **admin_model("network.departure",          NETWORK_ADMIN, add=SUPERUSERS_ONLY,
                                                 delete=SUPERUSERS_ONLY),
