@@ -236,16 +236,25 @@ class XLSX(base_formats.XLSX):
                     book.close()
         except UnreadableFile:
             raise
-        except DefusedXmlException:
-            raise UnreadableFile(
-                gettext(
-                    "This workbook holds XML entity declarations, which spreadsheet programs "
-                    "do not write and attacks use, so the import refuses it. Open it in Excel "
-                    "or LibreOffice and save it again as .xlsx."
-                )
-            ) from None
-        except Exception:  # noqa: BLE001 - whatever a damaged workbook makes openpyxl raise
+        except Exception as error:  # noqa: BLE001 - whatever a bad workbook makes openpyxl raise
+            if _caused_by(error, DefusedXmlException):
+                raise UnreadableFile(
+                    gettext(
+                        "This workbook holds XML entity declarations, which spreadsheet "
+                        "programs do not write and attacks use, so the import refuses it. Open "
+                        "it in Excel or LibreOffice and save it again as .xlsx."
+                    )
+                ) from None
             raise broken from None
+
+
+def _caused_by(error, kind):
+    # openpyxl reports what defusedxml refused as a ValueError of its own, caused by it.
+    while error is not None:
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def check_unpacked_size(archive):

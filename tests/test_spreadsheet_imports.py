@@ -6,10 +6,12 @@ tests/network/test_spreadsheets.py."""
 import csv
 import io
 import json
+import zipfile
 from datetime import date
 
 import openpyxl
 import pytest
+from defusedxml import EntitiesForbidden
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -367,3 +369,190 @@ def test_exported_cells_that_look_like_formulas_are_text(editor, content, file_f
         assert all(cell.data_type != "f" for row in book.active.iter_rows() for cell in row)
     meetings = read_rows(export(editor, MEETINGS, file_format).content, file_format)
     assert meetings[0]["Summary"] == "'-10 % of cases"
+
+
+# Bad files: each gets a sentence saying what is wrong, and nothing is written.
+
+
+def workbook(*rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def rezipped(xlsx, **replaced):
+    """The workbook with some of its parts (by name in the zip) replaced."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            data = replaced.pop(entry.filename, None) or source.read(entry)
+            target.writestr(entry, data, zipfile.ZIP_DEFLATED)
+        for name, data in replaced.items():
+            target.writestr(name, data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+GOOD_ROWS = [("Name", "Kind"), ("Åbo Akademi", "research")]
+GOOD_CSV = "Name,Kind\nÅbo Akademi,research\n"
+SHEET = "xl/worksheets/sheet1.xml"
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{n} "{("&lol%s;" % (n - 1 or "")) * 10}">' for n in range(1, 10))
+    + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+    "</sheetData></worksheet>"
+)
+EXTERNAL = (
+    '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&x;</t></is></c></row>'
+    "</sheetData></worksheet>"
+)
+
+
+def zip_bomb(entries=1, size=0):
+    """A workbook with extra parts that unpack to ``size`` bytes of zeros each."""
+    xlsx = workbook(*GOOD_ROWS)
+    return rezipped(xlsx, **{f"xl/media/zeros{n}.bin": b"\0" * size for n in range(entries)})
+
+
+@pytest.fixture
+def refused(editor):
+    """Uploads a file to the organisations' import; returns the page, checking that it is
+    the import form again, with no way to confirm and nothing written."""
+
+    def upload_bad(content, file_format="csv", name=None):
+        OrganisationFactory(name="Already there")
+        before = list(Organisation.objects.values())
+        response = upload(editor, ORGANISATIONS, content, file_format, name)
+        assert response.status_code == 200
+        assert "confirm_form" not in response.context
+        assert list(Organisation.objects.values()) == before
+        return response.content.decode()
+
+    return upload_bad
+
+
+@pytest.mark.parametrize(
+    ("content", "file_format", "message"),
+    [
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "csv", "This file is a PDF document, not a CSV"),
+        (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "csv", "This file is a Windows program, not a CSV"),
+        (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "xlsx", "a Windows program, not an Excel workbook"),
+        (b"%PDF-1.4\n", "json", "This file is a PDF document, not a JSON file"),
+        (GOOD_CSV.encode(), "xlsx", "This file is not an Excel workbook (.xlsx), or it is damaged"),
+        (
+            workbook(*GOOD_ROWS),
+            "csv",
+            "an Excel workbook (.xlsx) or another zip archive, not a CSV",
+        ),
+        (workbook(*GOOD_ROWS)[:2000], "xlsx", "cannot be read as an Excel workbook (.xlsx)"),
+        (
+            rezipped(workbook(*GOOD_ROWS), **{"[Content_Types].xml": b"<nonsense"}),
+            "xlsx",
+            "cannot be read as an Excel workbook (.xlsx)",
+        ),
+        (b"", "csv", "The submitted file is empty."),
+        (b"Name,Kind\n", "csv", "The file has column names but no rows to import."),
+        (b"\n\n", "csv", "The file is empty: its first row must hold the column names."),
+        (workbook(), "xlsx", "The file is empty: its first row must hold the column names."),
+        (b"[]", "json", "The file has no rows to import."),
+        (b'{"Name": "x"}', "json", "This JSON file is not a list of rows."),
+        (b'[{"Name": "x"', "json", "This is not valid JSON"),
+        (b'[{"Name": "x", "Kind": "ngo"}, {"Name": "y"}]', "json", "Row 2 has other names"),
+        (b'[{"Name": ["x"], "Kind": "ngo"}]', "json", "Row 1, “Name”: write the value as text"),
+        (GOOD_CSV.encode("cp1252"), "csv", "This file is not saved as UTF-8"),
+        (GOOD_CSV.encode("utf-16"), "csv", "This file is saved as UTF-16"),
+        (b"Name,Kind\nx,ngo,extra\n", "csv", "Row 2 has more cells than there are column names"),
+        (b"Name,,Kind\nx,y,ngo\n", "csv", "Column 2 has values but no name in the first row."),
+        (b"Slug,Acronym\nx,X\n", "csv", "Missing columns: “Name”."),
+        (b"Name,Kind,Colour,Size\nx,ngo,red,1\n", "csv", "Unknown columns: “Colour”, “Size”."),
+        (b"Name,Kind,name\nx,ngo,y\n", "csv", "These columns are there twice: “Name”."),
+        (
+            rezipped(workbook(*GOOD_ROWS), **{SHEET: LAUGHS.encode()}),
+            "xlsx",
+            "This workbook holds XML entity declarations",
+        ),
+        (
+            rezipped(workbook(*GOOD_ROWS), **{SHEET: EXTERNAL.encode()}),
+            "xlsx",
+            "This workbook holds XML entity declarations",
+        ),
+    ],
+)
+def test_a_bad_file_gets_a_clear_message_and_nothing_is_written(
+    refused, content, file_format, message
+):
+    assert message in refused(content, file_format)
+
+
+def test_the_columns_a_list_takes_are_named_when_one_is_unknown(refused):
+    page = refused(b"Name,Kind,Colour\nx,ngo,red\n")
+
+    assert "The columns of this list are “Slug”, “Name”, “Acronym”, “Kind”" in page
+
+
+@pytest.mark.parametrize("sheet", [LAUGHS, EXTERNAL])
+def test_openpyxl_itself_refuses_entity_tricks(sheet):
+    content = io.BytesIO(rezipped(workbook(*GOOD_ROWS), **{SHEET: sheet.encode()}))
+
+    with pytest.raises(ValueError, match="Unable to read workbook") as refusal:
+        openpyxl.load_workbook(content, read_only=True, data_only=True)
+
+    assert isinstance(refusal.value.__cause__, EntitiesForbidden)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(refused, settings):
+    settings.SPREADSHEET_IMPORT_MAX_BYTES = 1000
+
+    page = refused(GOOD_CSV.encode() * 100)
+
+    assert "The file is 3.1\xa0KB; an import takes at most 1000\xa0bytes." in page
+
+
+@pytest.mark.parametrize(
+    ("limit", "bomb", "message"),
+    [
+        # Unpacked, at most ten times the limit.
+        (100_000, {"size": 2_000_000}, "This workbook would unpack to 1.9\xa0MB in 10 parts"),
+        (1_000_000, {"entries": 1001}, "in 1010 parts, more than an import reads"),
+    ],
+)
+def test_a_zip_bomb_is_refused_from_its_table_of_contents(
+    refused, settings, monkeypatch, limit, bomb, message
+):
+    settings.SPREADSHEET_IMPORT_MAX_BYTES = limit
+
+    def unpack(*args, **kwargs):
+        pytest.fail("the workbook was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", unpack)
+
+    assert message in refused(zip_bomb(**bomb), "xlsx")
+
+
+def test_a_workbook_that_understates_its_size_unpacks_no_further(refused):
+    """Python's zipfile stops at the size a part declares (its checksum then fails), so a
+    workbook cannot get past check_unpacked_size by lying about it."""
+    xlsx = bytearray(rezipped(workbook(*GOOD_ROWS), **{SHEET: b"<worksheet>" + b" " * 10**6}))
+    understated = 0
+    for start in (i for i in range(len(xlsx)) if xlsx.startswith(b"PK\x01\x02", i)):
+        name_length = int.from_bytes(xlsx[start + 28 : start + 30], "little")
+        if xlsx[start + 46 : start + 46 + name_length] == SHEET.encode():
+            xlsx[start + 24 : start + 28] = (100).to_bytes(4, "little")
+            understated += 1
+    assert understated == 1
+    assert zipfile.ZipFile(io.BytesIO(xlsx)).getinfo(SHEET).file_size == 100
+
+    assert "cannot be read as an Excel workbook (.xlsx)" in refused(bytes(xlsx), "xlsx")
+
+
+def test_a_semicolon_separated_csv_as_excel_writes_it_in_the_nordics_imports(editor):
+    content = b"Name;Kind;Country\nSwedish Institute, Baltic Sea Unit;agency;\n"
+
+    confirm(editor, ORGANISATIONS, upload(editor, ORGANISATIONS, content))
+
+    assert Organisation.objects.get().name == "Swedish Institute, Baltic Sea Unit"
