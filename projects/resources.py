@@ -81,7 +81,11 @@ class PartnersField(RelatedRowsField):
             for role, column in PARTNER_COLUMNS.items():
                 if role == self.role:
                     break
-                if column in row and (twice := mine & set(self.widget.clean(row[column]))):
+                try:
+                    theirs = set(self.widget.clean(row[column])) if column in row else set()
+                except ValueError:
+                    continue  # that column reports its own error
+                if twice := mine & theirs:
                     raise ValueError(
                         gettext("“%(names)s” also in “%(column)s”: list each partner once.")
                         % {"names": "”, “".join(sorted(o.name for o in twice)), "column": column}

@@ -4,20 +4,28 @@ uploaded file passes (carportal/uploads.py). Contact points have theirs in
 tests/network/test_spreadsheets.py."""
 
 import csv
+import html
 import io
 import json
+import re
 import zipfile
 from datetime import date
 
 import openpyxl
 import pytest
 from defusedxml import EntitiesForbidden
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from carportal.dates import DatePrecision, format_iso
 from carportal.models import Country, Organisation, Topic
-from carportal.resources import OrganisationResource
+from carportal.resources import (
+    COUNTRY_HINT,
+    ORGANISATION_HINT,
+    TOPIC_HINT,
+    OrganisationResource,
+)
+from meetings.models import Meeting
 from meetings.resources import MeetingResource
 from projects.models import Project, ProjectPartner
 from projects.resources import ProjectResource
@@ -556,3 +564,278 @@ def test_a_semicolon_separated_csv_as_excel_writes_it_in_the_nordics_imports(edi
     confirm(editor, ORGANISATIONS, upload(editor, ORGANISATIONS, content))
 
     assert Organisation.objects.get().name == "Swedish Institute, Baltic Sea Unit"
+
+
+# The preview, the confirmation, and who may do what.
+
+
+def test_the_preview_lists_every_row_and_each_problem_by_row_and_column(editor, network_of_bodies):
+    ProjectFactory(slug="barnahus-in-europe", acronym="PROMISE", title="Barnahus in Europe")
+    OrganisationFactory(name="Centre for Children", short_name="CC")
+    OrganisationFactory(name="Child Centre", short_name="CC")
+    before = project_state()
+    rows = [
+        project_row(),  # on file: an update
+        project_row(Title="A new project", Acronym="NEW"),
+        project_row(Title="Bad dates", Start="14.5.2026", End="2014"),
+        project_row(Title="Unknown bodies", Partners="No Such Body; CC", Countries="FI,XX"),
+        project_row(Title="Twice", **{"Partners": "CBSS", "Funders": "Nobody: a programme"}),
+        project_row(Title="Wrong codes", Status="maybe", Topics="no-such-topic"),
+    ]
+
+    preview = upload(editor, PROJECTS, make_file(rows))
+    page = preview.content.decode()
+    listed = {row["number"]: row for row in preview.context["result"].preview()}
+
+    assert [listed[n]["import_type"] for n in range(2, 8)] == [
+        "update",
+        "new",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+    ]
+    assert listed[4]["problems"] == [
+        ("Start", "“14.5.2026” is not a date: write 2026, 2026-05 or 2026-05-14.")
+    ]
+    assert sorted(listed[5]["problems"]) == [
+        ("Countries", "Unknown “XX”: " + str(COUNTRY_HINT)),
+        ("Partners", "Unknown “No Such Body”: " + str(ORGANISATION_HINT)),
+    ]
+    assert listed[6]["problems"] == [
+        (
+            "Partners",
+            "“Council of the Baltic Sea States” also in “Lead partners”: list each partner once.",
+        ),
+        ("Funders", "Unknown “Nobody”: " + str(ORGANISATION_HINT)),
+    ]
+    assert sorted(listed[7]["problems"]) == [
+        ("Status", "Unknown “maybe”: use one of draft, published."),
+        ("Topics", "Unknown “no-such-topic”: " + str(TOPIC_HINT)),
+    ]
+    assert "Some rows have problems: nothing has been imported" in page
+    assert "process_import" not in page
+    assert project_state() == before
+
+
+def test_an_ambiguous_acronym_and_a_period_that_ends_before_it_starts_are_row_errors(
+    editor, network_of_bodies
+):
+    OrganisationFactory(name="Centre for Children", short_name="CC")
+    OrganisationFactory(name="Child Centre", short_name="cc")
+
+    preview = upload(editor, PROJECTS, make_file([project_row(Partners="CC", End="2014")]))
+    (row,) = preview.context["result"].preview()
+
+    assert sorted(row["problems"]) == [
+        ("End", "The end date must not be before the start date."),
+        ("Partners", "“CC” names more than one: " + str(ORGANISATION_HINT)),
+    ]
+    assert not Project.objects.exists()
+
+
+def test_rows_that_fail_at_confirmation_save_nothing(editor, network_of_bodies):
+    rows = [project_row(), project_row(Title="Second", Acronym="TWO")]
+    preview = upload(editor, PROJECTS, make_file(rows))
+    # Between the preview and the confirmation, a colleague deletes a topic the file names.
+    Topic.objects.filter(slug="online-safety").delete()
+
+    done = confirm(editor, PROJECTS, preview).content.decode()
+
+    assert "Nothing was imported" in done
+    assert not Project.objects.exists()
+
+
+def test_edition_titles_go_to_editions_on_file_only(editor):
+    publication = PublicationFactory(slug="guidelines", title="Guidelines")
+    EditionFactory(publication=publication, language="en")
+    EditionFactory(publication=publication, language="fi", title="Vanha")
+    row = {
+        "Slug": "guidelines",
+        "Title": "Guidelines",
+        "Kind": "guidelines",
+        "Status": "published",
+        "Summary": "A summary.",
+        "Published": "2016-12",
+        "Edition titles": "fi: Ohjeet; lapsille\nen: Guidelines for all",
+    }
+
+    confirm(editor, PUBLICATIONS, upload(editor, PUBLICATIONS, make_file([row])))
+
+    assert dict(publication.editions.values_list("language", "title")) == {
+        "en": "Guidelines for all",
+        "fi": "Ohjeet; lapsille",
+    }
+    publication.refresh_from_db()
+    assert (publication.published_on, publication.published_precision) == (
+        date(2016, 12, 1),
+        "month",
+    )
+
+    row["Edition titles"] = "ru: Руководство"
+    preview = upload(editor, PUBLICATIONS, make_file([row]))
+    (result,) = preview.context["result"].preview()
+
+    assert result["problems"] == [
+        (
+            "Edition titles",
+            "No edition in ru to give a title: upload its file in the admin first, then "
+            "import the titles.",
+        )
+    ]
+
+
+def test_meetings_import_by_presidency_organisers_and_projects(editor, network_of_bodies):
+    PresidencyFactory(slug="finland-2023-2024", name="Finnish Presidency 2023-2024")
+    ProjectFactory(slug="barnahus-in-europe", acronym="PROMISE")
+    row = {
+        "Title": "Expert Group meeting, June 2026",
+        "Kind": "expert_group_meeting",
+        "Status": "draft",
+        "Start": "2026-06",
+        "City": "Helsinki",
+        "Country": "Finland",
+        "Presidency": "Finnish Presidency 2023-2024",
+        "Organisers": "CBSS; Swedish Institute, Baltic Sea Unit",
+        "Co-organisers": "",
+        "Projects": "PROMISE",
+        "Topics": "online-safety",
+        "Summary": "The group met.",
+        "Participants": "40",
+    }
+
+    imported(editor, MEETINGS, [row], "xlsx")
+    imported(editor, MEETINGS, [row], "xlsx")
+
+    meeting = Meeting.objects.get()
+    assert (meeting.slug, meeting.period_label, meeting.participants) == (
+        "expert-group-meeting-june-2026",
+        "June 2026",
+        40,
+    )
+    assert (meeting.country.code, meeting.presidency.slug) == ("fi", "finland-2023-2024")
+    assert sorted(meeting.organisers.values_list("short_name", flat=True)) == ["CBSS", "SI"]
+    assert list(meeting.projects.values_list("slug", flat=True)) == ["barnahus-in-europe"]
+
+
+def break_cache(settings):
+    """Makes the cache a Redis that is not there; Django connects anew on the change."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+
+
+def test_while_the_cache_is_down_an_import_says_so_and_writes_nothing(editor, settings):
+    break_cache(settings)
+
+    response = upload(editor, ORGANISATIONS, GOOD_CSV.encode())
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{ORGANISATIONS}import/"
+    page = editor.get(response["Location"]).content.decode()
+    assert "the portal cannot keep the file for the preview just now" in page
+    assert not Organisation.objects.exists()
+
+
+def test_a_confirmation_while_the_cache_is_down_says_so_and_writes_nothing(editor, settings):
+    preview = upload(editor, ORGANISATIONS, GOOD_CSV.encode())
+    break_cache(settings)
+
+    done = confirm(editor, ORGANISATIONS, preview).content.decode()
+
+    assert "the portal cannot keep the file for the preview just now" in done
+    assert not Organisation.objects.exists()
+
+
+def test_an_export_takes_the_lists_filters_and_search(editor):
+    fi, se = CountryFactory(code="fi"), CountryFactory(code="se")
+    OrganisationFactory(name="Finnish NGO", kind="ngo", country=fi)
+    OrganisationFactory(name="Finnish ministry", kind="ministry", country=fi)
+    OrganisationFactory(name="Swedish NGO", kind="ngo", country=se)
+    OrganisationFactory(name="Retired NGO", kind="ngo", country=fi, is_active=False)
+
+    # The export link of the filtered list, as staff follow it.
+    page = editor.get(ORGANISATIONS, {"kind__exact": "ngo", "is_active__exact": "1", "q": "NGO"})
+    (link,) = re.findall(r'href="([^"]*/export/[^"]*)"', page.content.decode())
+    link = html.unescape(link)
+    assert link.startswith(f"{ORGANISATIONS}export/?")
+
+    rows = read_rows(
+        export(editor, ORGANISATIONS, query=link.removeprefix(f"{ORGANISATIONS}export/")).content
+    )
+
+    assert sorted(row["Name"] for row in rows) == ["Finnish NGO", "Swedish NGO"]
+
+
+@pytest.fixture
+def staff_with(client, django_user_model):
+    """A client signed in as staff holding the permissions named (app.codename)."""
+
+    def sign_in(*permissions):
+        user = django_user_model.objects.create_user("someone", is_staff=True)
+        for permission in permissions:
+            app_label, codename = permission.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.mark.parametrize(
+    ("permissions", "may_import", "may_export"),
+    [
+        (["view", "add", "change"], False, False),
+        (["view", "add", "change", "export"], False, True),
+        (["export"], False, False),
+        (["view", "add", "import"], False, False),
+        (["add", "change", "import"], True, False),
+        (["view", "add", "change", "import", "export"], True, True),
+    ],
+)
+@pytest.mark.parametrize(
+    ("changelist", "label"),
+    [
+        (ORGANISATIONS, "carportal.organisation"),
+        (PROJECTS, "projects.project"),
+        (MEETINGS, "meetings.meeting"),
+        (PUBLICATIONS, "publications.publication"),
+    ],
+)
+def test_import_and_export_each_need_their_permission(
+    staff_with, changelist, label, permissions, may_import, may_export
+):
+    app_label, model = label.split(".")
+    client = staff_with(*(f"{app_label}.{action}_{model}" for action in permissions))
+
+    assert (client.get(f"{changelist}import/").status_code == 200) is may_import
+    assert (client.post(f"{changelist}process_import/").status_code == 403) is not may_import
+    assert (client.get(f"{changelist}export/").status_code == 200) is may_export
+    if "view" in permissions or "change" in permissions:
+        page = client.get(changelist).content.decode()
+        assert (f"{changelist}import/" in page, f"{changelist}export/" in page) == (
+            may_import,
+            may_export,
+        )
+
+
+def test_the_roles_import_and_export_their_own_lists_only(client, django_user_model):
+    for role, lists, refused_lists in [
+        ("Content editor", LISTS, ["/admin/network/contactpoint/"]),
+        ("Network manager", ["/admin/network/contactpoint/"], LISTS),
+    ]:
+        user = django_user_model.objects.create_user(role, is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        client.force_login(user)
+        for changelist in lists:
+            for step in ("import/", "export/"):
+                assert client.get(changelist + step).status_code == 200, (role, changelist, step)
+        for changelist in refused_lists:
+            for step in ("import/", "export/"):
+                assert client.get(changelist + step).status_code == 403, (role, changelist, step)
