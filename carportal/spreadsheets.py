@@ -15,6 +15,7 @@ import logging
 from datetime import date, datetime
 
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
@@ -577,6 +578,17 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             )
         except UploadStoreDown:
             return self._import_again(request, STORE_DOWN)
+
+    def export_action(self, request):
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            # A filter in the address that the list does not have (an edited or old link).
+            messages.error(
+                request,
+                _("The export's filters are not the list's: filter the list again and export."),
+            )
+            return redirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
 
     def _import_again(self, request, message):
         messages.error(request, message)

@@ -771,6 +771,29 @@ def test_an_export_takes_the_lists_filters_and_search(editor):
     assert sorted(row["Name"] for row in rows) == ["Finnish NGO", "Swedish NGO"]
 
 
+def test_an_export_with_filters_the_list_lacks_goes_back_to_the_list(editor):
+    response = editor.get(f"{ORGANISATIONS}export/", {"no_such_field": "1"}, follow=True)
+
+    assert response.redirect_chain == [(ORGANISATIONS, 302)]
+    assert "The export&#x27;s filters are not the list&#x27;s" in response.content.decode()
+
+
+@pytest.mark.parametrize("changelist", LISTS)
+def test_an_export_runs_the_same_queries_for_any_number_of_rows(
+    editor, content, changelist, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(25):
+        export(editor, changelist)
+    for _ in range(10):
+        OrganisationFactory()
+        ProjectFactory(topics=list(Topic.objects.all()), countries=list(Country.objects.all()))
+        MeetingFactory(topics=list(Topic.objects.all()))
+        EditionFactory(publication=PublicationFactory(topics=list(Topic.objects.all())))
+
+    with django_assert_max_num_queries(25):
+        export(editor, changelist)
+
+
 @pytest.fixture
 def staff_with(client, django_user_model):
     """A client signed in as staff holding the permissions named (app.codename)."""
