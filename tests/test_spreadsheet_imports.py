@@ -9,7 +9,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -148,7 +148,10 @@ def test_organisations_import_by_name_and_again_without_duplicates(editor, file_
     assert "Import finished: 2 new, 0 updated, 0 deleted and 0 skipped" in done
 
     rows[0]["Acronym"] = "LSKL ry"
-    done = imported(editor, ORGANISATIONS, rows, file_format)
+    preview = upload(editor, ORGANISATIONS, make_file(rows, file_format), file_format)
+    listed = [row["import_type"] for row in preview.context["result"].preview()]
+    assert listed == ["update", "skip"]
+    done = confirm(editor, ORGANISATIONS, preview).content.decode()
 
     assert "Import finished: 0 new, 1 updated, 0 deleted and 1 skipped" in done
     assert list(Organisation.objects.values_list("slug", "short_name", "country__code")) == [
@@ -616,6 +619,16 @@ def test_the_preview_lists_every_row_and_each_problem_by_row_and_column(editor, 
     assert "Some rows have problems: nothing has been imported" in page
     assert "process_import" not in page
     assert project_state() == before
+
+
+def test_a_workbooks_own_date_cells_are_known_to_the_day(editor, network_of_bodies):
+    row = project_row(Start=datetime(2017, 9, 1), End=2019)
+
+    imported(editor, PROJECTS, [row], "xlsx")
+
+    project = Project.objects.get()
+    assert (project.start_date, project.start_precision) == (date(2017, 9, 1), "day")
+    assert (project.end_date, project.end_precision) == (date(2019, 12, 31), "year")
 
 
 def test_an_ambiguous_acronym_and_a_period_that_ends_before_it_starts_are_row_errors(
