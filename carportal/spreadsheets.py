@@ -86,13 +86,11 @@ class FormulaSafeResource(ModelResource):
     """An import-export resource whose exports are escaped and whose imports unescaped.
 
     A file's columns are checked before any of its rows: each must be one of the resource's
-    (whatever its case, and spaces around it aside), and the ``required_columns`` (by default
-    those that identify a row) must be there. Its row errors are named by column, as the
-    person who fills in the file knows them. Columns that list related rows
+    (whatever its case, and spaces around it aside), and the required ones (by default those
+    that identify a row) must be there. An empty row is skipped. Row errors are named by
+    column, as the person who fills in the file knows them. Columns that list related rows
     (``RelatedRowsField``) are written once the row is saved.
     """
-
-    required_columns = None
 
     def get_result_class(self):
         return ImportResult
@@ -112,8 +110,6 @@ class FormulaSafeResource(ModelResource):
         return super().import_data(dataset, **kwargs)
 
     def get_required_columns(self):
-        if self.required_columns is not None:
-            return self.required_columns
         return [self.fields[name].column_name for name in self.get_import_id_fields()]
 
     def check_columns(self, dataset):
@@ -146,6 +142,13 @@ class FormulaSafeResource(ModelResource):
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         _map_cells(dataset, unescape_formula)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if uploads.is_blank_row(row.values()):
+            skipped = self.get_row_result_class()()
+            skipped.import_type = skipped.IMPORT_TYPE_SKIP
+            return skipped
+        return super().import_row(row, instance_loader, **kwargs)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         try:

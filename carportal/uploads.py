@@ -107,9 +107,9 @@ def decode_text(data, expected):
 
 
 def dataset_from_rows(rows):
-    """A dataset of rows whose first is the column names: names trimmed, rows left empty
-    dropped, unnamed columns dropped if they hold nothing, and every row as wide as the
-    names."""
+    """A dataset of rows whose first is the column names: names trimmed, empty rows at the
+    end dropped (those in between stay, so rows keep their numbers; the import skips them),
+    unnamed columns dropped if they hold nothing, and every row as wide as the names."""
     rows = iter(rows)
     headers = next(rows, None)
     if not headers or all(_blank(name) for name in headers):
@@ -117,7 +117,9 @@ def dataset_from_rows(rows):
             gettext("The file is empty: its first row must hold the column names.")
         )
     headers = ["" if _blank(name) else str(name).strip() for name in headers]
-    body = [list(row) for row in rows if not all(_blank(cell) for cell in row)]
+    body = [list(row) for row in rows]
+    while body and is_blank_row(body[-1]):
+        body.pop()
     if not body:
         raise UnreadableFile(gettext("The file has column names but no rows to import."))
     width = len(headers)
@@ -147,6 +149,10 @@ def dataset_from_rows(rows):
 
 def _blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def is_blank_row(cells):
+    return all(_blank(cell) for cell in cells)
 
 
 class CSV(base_formats.CSV):

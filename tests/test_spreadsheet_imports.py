@@ -25,6 +25,7 @@ from carportal.resources import (
     TOPIC_HINT,
     OrganisationResource,
 )
+from carportal.spreadsheets import one_of
 from meetings.models import Meeting
 from meetings.resources import MeetingResource
 from projects.models import Project, ProjectPartner
@@ -619,6 +620,28 @@ def test_the_preview_lists_every_row_and_each_problem_by_row_and_column(editor, 
     assert "Some rows have problems: nothing has been imported" in page
     assert "process_import" not in page
     assert project_state() == before
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_rows_keep_their_spreadsheet_numbers_past_an_empty_row(editor, file_format):
+    rows = [
+        {"Name": "First", "Kind": "ngo"},
+        {"Name": "", "Kind": ""},
+        {"Name": "Third", "Kind": "plumbing"},
+        {"Name": "", "Kind": ""},
+    ]
+
+    preview = upload(editor, ORGANISATIONS, make_file(rows, file_format), file_format)
+    listed = [
+        (row["number"], row["import_type"], row["problems"])
+        for row in preview.context["result"].preview()
+    ]
+
+    assert listed == [
+        (2, "new", []),
+        (3, "skip", []),
+        (4, "invalid", [("Kind", "Unknown “plumbing”: " + one_of(Organisation.Kind.values))]),
+    ]
 
 
 def test_a_workbooks_own_date_cells_are_known_to_the_day(editor, network_of_bodies):
