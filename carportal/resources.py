@@ -17,6 +17,7 @@ from carportal.spreadsheets import (
     FormulaSafeResource,
     NaturalKeyListWidget,
     NaturalKeyWidget,
+    ReferenceField,
     RelatedRowsField,
     TextWidget,
     YesNoWidget,
@@ -51,7 +52,7 @@ def setter(attribute):
 
 
 def country_field():
-    return Field(
+    return ReferenceField(
         "country", "Country", widget=NaturalKeyWidget(Country, names=("name",), hint=COUNTRY_HINT)
     )
 

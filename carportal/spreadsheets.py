@@ -456,6 +456,26 @@ class PartialDateField(Field):
         setattr(instance, self.precision, precision)
 
 
+def refuse_retired(chosen, kept=()):
+    """Reference data is retired, not deleted: a record keeps the retired rows it has, but
+    none is newly given one, as in the admin's forms (carportal.admin.PortalForm)."""
+    retired = [row for row in chosen if getattr(row, "is_active", True) is False]
+    if retired := [row for row in retired if row not in kept]:
+        raise ValueError(
+            gettext("“%(names)s” is retired: name another, or make it active again in the admin.")
+            % {"names": "”, “".join(map(str, retired))}
+        )
+
+
+class ReferenceField(Field):
+    """A column naming one row of reference data (a country), by a NaturalKeyWidget."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        chosen = self.clean(row, **kwargs)
+        refuse_retired([chosen] if chosen else [], [getattr(instance, self.attribute)])
+        setattr(instance, self.attribute, chosen)
+
+
 class RelatedRowsField(Field):
     """A column listing related rows by code, slug or name. It is checked with the rest of the
     row, so a bad value is a row error like any other, and written by ``write`` only once the
@@ -478,6 +498,8 @@ class RelatedRowsField(Field):
         cleaned = self.clean(row, **kwargs)
         if is_m2m:
             self.write(instance, cleaned)
+        elif any(getattr(value, "is_active", True) is False for value in cleaned):
+            refuse_retired(cleaned, list(self.related(instance)) if instance.pk else [])
 
     def unchanged(self, instance, row, **kwargs):
         """Whether the row lists the rows related now, in any order."""

@@ -644,6 +644,28 @@ def test_rows_keep_their_spreadsheet_numbers_past_an_empty_row(editor, file_form
     ]
 
 
+def test_retired_reference_data_stays_where_it_is_and_goes_nowhere_new(editor, network_of_bodies):
+    imported(editor, PROJECTS, [project_row()])
+    Organisation.objects.filter(short_name="CBSS").update(is_active=False)
+    Country.objects.filter(code="fi").update(is_active=False)
+    Topic.objects.filter(slug="online-safety").update(is_active=False)
+    rows = [
+        project_row(Summary="Changed, keeping what it has."),
+        project_row(Title="New", Acronym="NEW"),
+    ]
+
+    preview = upload(editor, PROJECTS, make_file(rows))
+    kept, new = preview.context["result"].preview()
+    retired = "is retired: name another, or make it active again in the admin."
+
+    assert (kept["import_type"], kept["problems"]) == ("update", [])
+    assert sorted(new["problems"]) == [
+        ("Countries", f"“Finland” {retired}"),
+        ("Lead partners", f"“Council of the Baltic Sea States” {retired}"),
+        ("Topics", f"“Online safety” {retired}"),
+    ]
+
+
 def test_a_workbooks_own_date_cells_are_known_to_the_day(editor, network_of_bodies):
     row = project_row(Start=datetime(2017, 9, 1), End=2019)
 
