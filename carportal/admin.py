@@ -1,6 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import models
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,6 +23,8 @@ class PortalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _add_hint(field)
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if queryset is None or not issubclass(queryset.model, ReferenceData):
@@ -30,10 +36,34 @@ class PortalForm(forms.ModelForm):
             field.queryset = queryset.filter(models.Q(is_active=True) | models.Q(pk__in=kept))
 
 
+# How to write a date or a time, beside each such field (carportal/formats/en/formats.py).
+FORMAT_HINTS = [
+    (forms.DateTimeField, _("Write it as 2027-03-10 14:30 or 10.03.2027 14:30.")),
+    (forms.DateField, _("Write it as 2027-03-10 or 10.03.2027 (day first).")),
+    (forms.TimeField, _("On the 24-hour clock, such as 14:30.")),
+]
+
+
+def _add_hint(field):
+    """Says beside `field` what it takes: a date's format, a text's longest length."""
+    hint = next((hint for kind, hint in FORMAT_HINTS if isinstance(field, kind)), None)
+    if isinstance(field, forms.CharField) and field.max_length:
+        # The browser would cut a longer paste without a word; the form says what is too
+        # long instead, at the field.
+        field.widget.attrs.pop("maxlength", None)
+        hint = format_lazy(_("At most {count} characters."), count=field.max_length)
+    if hint:
+        shown = field.help_text
+        field.help_text = format_lazy("{} {}", shown, hint) if shown else hint
+
+
 class PortalAdmin(admin.ModelAdmin):
     form = PortalForm
     # Editors paste bare domains; assume https, as Django 6 will.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
 
 class PublishableAdmin(PortalAdmin):
@@ -46,6 +76,14 @@ class PublishableAdmin(PortalAdmin):
     change_form_template = "admin/publishable_change_form.html"
     actions = ["publish", "unpublish"]
     save_on_top = True
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # The form's fields come in the fieldsets' order: the first is the title.
+        first = next(iter(form.base_fields.values()), None)
+        if first is not None:
+            first.widget.attrs["autofocus"] = True
+        return form
 
     def save_model(self, request, obj, form, change):
         if "_publish" in request.POST:
@@ -85,12 +123,43 @@ class PeriodAdminMixin:
 
 
 class ReferenceDataAdmin(PortalAdmin):
-    """Reference rows are retired (is_active), not deleted: records keep pointing at them."""
+    """Reference rows are retired (is_active), not deleted: records keep pointing at them.
+
+    Asking to delete one that records use, or without the right to delete, leads to a page
+    that says so and how to retire it, rather than to a bare "403 Forbidden". A row nothing
+    uses (entered by mistake) may be deleted by those allowed to.
+    """
 
     list_filter = ["is_active"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_actions(self, request):
+        # Deleting many at once would quietly take them off every record that names them.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            return super().delete_view(request, object_id, extra_context)
+        uses = usage(obj)
+        if not uses and self.has_delete_permission(request, obj):
+            return super().delete_view(request, object_id, extra_context)
+        opts = self.opts
+        return TemplateResponse(
+            request,
+            "admin/reference_in_use.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Retire rather than delete"),
+                "opts": opts,
+                "object": obj,
+                "uses": uses,
+                "change_url": reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
+                ),
+            },
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # The autocomplete behind other records' fields offers active entries only.
@@ -98,6 +167,23 @@ class ReferenceDataAdmin(PortalAdmin):
         if request.resolver_match and request.resolver_match.url_name == "autocomplete":
             queryset = queryset.filter(is_active=True)
         return queryset, may_have_duplicates
+
+
+def usage(obj):
+    """How many records point at `obj`, by field: [(count, "meetings (organisers)"), …]."""
+    relations = obj._meta.related_objects
+    # A partnership row and the project it links are one use, counted once, as the project.
+    through = {relation.through for relation in relations if relation.many_to_many}
+    found = []
+    for relation in relations:
+        if relation.related_model in through:
+            continue
+        count = getattr(obj, relation.get_accessor_name()).count()
+        if count:
+            opts = relation.related_model._meta
+            kind = opts.verbose_name if count == 1 else opts.verbose_name_plural
+            found.append((count, f"{kind} ({relation.field.verbose_name})"))
+    return found
 
 
 @admin.register(Country)

@@ -2,9 +2,41 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from carportal import dates
+from carportal.documents import check_document, extension_of
+
+
+def web_address_field(section):
+    """The slug of a public page, named and explained as staff know it: its web address."""
+    return models.SlugField(
+        _("web address"),
+        unique=True,
+        help_text=format_lazy(
+            _(
+                "The end of the page's address, as in /{section}/this-part/: lower-case letters, "
+                "digits and hyphens. Changing it breaks links to the page."
+            ),
+            section=section,
+        ),
+    )
+
+
+def link_name_field(parameter):
+    """The slug that names a row in public filter links."""
+    return models.SlugField(
+        _("name in links"),
+        unique=True,
+        help_text=format_lazy(
+            _(
+                "Names it in public filter links, as in ?{parameter}=this-part: lower-case "
+                "letters, digits and hyphens."
+            ),
+            parameter=parameter,
+        ),
+    )
 
 
 class NaturalKeyQuerySet(models.QuerySet):
@@ -27,6 +59,10 @@ class NaturalKeyModel(models.Model):
 class PublishableQuerySet(NaturalKeyQuerySet):
     def published(self):
         return self.filter(status=Publishable.Status.PUBLISHED)
+
+    def published_unless(self, drafts):
+        """Published rows, or every row when `drafts` (staff previewing)."""
+        return self.all() if drafts else self.published()
 
 
 class Publishable(NaturalKeyModel):
@@ -137,9 +173,7 @@ class Country(ReferenceData):
 
 
 class Topic(ReferenceData):
-    slug = models.SlugField(
-        _("slug"), unique=True, help_text=_("Used in public filter links: ?topic=<slug>.")
-    )
+    slug = link_name_field("topic")
     name = models.CharField(_("name"), max_length=150, unique=True)
     description = models.TextField(_("description"), blank=True)
     is_priority = models.BooleanField(
@@ -169,9 +203,7 @@ class Organisation(ReferenceData):
         RESEARCH = "research", _("Research or academia")
         OTHER = "other", _("Other")
 
-    slug = models.SlugField(
-        _("slug"), unique=True, help_text=_("Used in public filter links: ?funder=<slug>.")
-    )
+    slug = link_name_field("funder")
     name = models.CharField(_("name"), max_length=255, unique=True)
     short_name = models.CharField(
         _("short name"), max_length=50, blank=True, help_text=_('Acronym, e.g. "TF-THB".')
@@ -338,10 +370,24 @@ class Attachment(models.Model):
     )
     file_size = models.PositiveBigIntegerField(_("file size in bytes"), editable=False, default=0)
 
+    # What this kind of attachment may be (carportal/documents.py checks the content).
+    formats = DOCUMENT_EXTENSIONS
+
     class Meta:
         abstract = True
 
     def clean(self):
+        # A stored file was checked when it was uploaded; the extension validator has already
+        # refused a file of no document type at all.
+        if (
+            self.file
+            and not self.file._committed
+            and extension_of(self.file) in DOCUMENT_EXTENSIONS
+        ):
+            try:
+                check_document(self.file, self.formats)
+            except ValidationError as error:
+                raise ValidationError({"file": error}) from None
         # Stored for lists that show sizes without touching the storage for every row.
         if self.file:
             self.file_size = self.file.size

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.staticfiles import finders
@@ -205,23 +206,43 @@ def rows_pdf_response(request, template_name, rows, *, kind, context):
     return pdf_response(request, rows_document(template_name, rows, kind=kind, context=context))
 
 
-def pdf_admin_action(published_rows, respond):
+NONE_PUBLISHED = _("Only published items can be exported as PDF, and none of these is.")
+
+
+def pdf_admin_action(
+    published_rows,
+    respond,
+    none_shown=NONE_PUBLISHED,
+):
     """The admin action "Export selected as PDF": the selected rows that are published.
 
     `published_rows` is the public page's queryset method (such as `for_detail`), so a PDF
     made in the admin shows what the public one shows; `respond(request, rows)` makes it.
+    `none_shown` tells staff why a selection gave no rows.
     """
 
     @admin.action(description=_("Export selected as PDF"), permissions=["view"])
     def export_pdf(modeladmin, request, queryset):
         rows = list(published_rows().filter(pk__in=queryset.values("pk")))
         if not rows:
-            modeladmin.message_user(
-                request,
-                _("Only published items can be exported as PDF, and none of these is."),
-                messages.WARNING,
-            )
+            modeladmin.message_user(request, none_shown, messages.WARNING)
             return None
         return respond(request, rows)
 
     return export_pdf
+
+
+def applied_filters(form):
+    """(label, value shown) for each filter in use, as a list's document lists them on its
+    cover."""
+    shown = []
+    # Without a query string the form is unbound: no filter is in use.
+    for name, value in (form.cleaned_data if form.is_bound else {}).items():
+        if value in (None, ""):
+            continue
+        field = form.fields[name]
+        # A model choice is shown as its row; listing a model field's choices would query.
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            value = dict(field.choices).get(value, value)
+        shown.append((field.label, value))
+    return shown

@@ -8,7 +8,11 @@ from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,6 +21,7 @@ from django_filters.views import FilterView
 
 from carportal.cache import current_generation
 from carportal.health import service_status
+from carportal.models import Publishable
 from carportal.pdf_jobs import PDFJob, State
 from meetings.models import Meeting, Presidency
 from projects.models import Project
@@ -46,11 +51,48 @@ class PublicListView(FilterView):
         return context
 
 
+class DraftPreviewMixin:
+    """A detail page that staff who may view its model also see for a draft, exactly as the
+    public will once it is published, under a "draft" banner (`draft_preview` in the
+    template). Anyone else gets the 404 a draft has always given. A draft's page is never
+    cached and never indexed.
+    """
+
+    def may_preview(self):
+        user, opts = self.request.user, self.model._meta
+        return user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+    def get_queryset(self):
+        return self.model.objects.for_detail(drafts=self.may_preview())
+
+    def get_context_data(self, **kwargs):
+        opts = self.model._meta
+        return super().get_context_data(
+            draft_preview=self.object.status != Publishable.Status.PUBLISHED,
+            draft_edit_url=reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.object.pk]
+            ),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["draft_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+def back_to_list(request, list_url_name):
+    """A redirect from a list's download (PDF, CSV) to the list page, filters kept."""
+    return redirect(f"{reverse(list_url_name)}?{request.GET.urlencode()}")
+
+
 def back_to_list_if_invalid(request, filterset, list_url_name):
-    """For a list's download (PDF, CSV): when a filter value is invalid, a redirect to the
-    list page, which shows the error beside the field, rather than an empty file; else None."""
+    """When a filter value is invalid, back to the list page, which shows the error beside
+    the field, rather than an empty file; else None."""
     if filterset.is_bound and not filterset.is_valid():
-        return redirect(f"{reverse(list_url_name)}?{request.GET.urlencode()}")
+        return back_to_list(request, list_url_name)
     return None
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin
+from carportal.admin import PeriodAdminMixin, PortalAdmin, PortalForm, PublishableAdmin
 from carportal.pdf import pdf_admin_action
 from carportal.spreadsheets import SpreadsheetAdminMixin
 from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
@@ -11,7 +11,7 @@ from meetings.views import programme_pdf, report_pdf
 
 @admin.register(Presidency)
 class PresidencyAdmin(PeriodAdminMixin, PublishableAdmin):
-    list_display = ["name", "country", "period", "status"]
+    list_display = ["name", "status", "country", "period"]
     list_filter = ["status", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "summary", "priorities"]
@@ -22,10 +22,17 @@ class PresidencyAdmin(PeriodAdminMixin, PublishableAdmin):
         *PublishableAdmin.actions,
         pdf_admin_action(Presidency.objects.published, report_pdf),
     ]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "country", "status"]}),
+        (_("Year"), {"fields": [("start_date", "end_date")]}),
+        (_("Content"), {"fields": ["summary", "priorities", "cross_cutting_themes"]}),
+        (_("Links"), {"fields": ["projects"]}),
+    ]
 
 
 class MeetingSessionInline(admin.StackedInline):
     model = MeetingSession
+    form = PortalForm
     extra = 0
     show_change_link = True
     fields = [("title", "kind"), ("date", "start_time", "end_time"), "description", "position"]
@@ -40,7 +47,8 @@ class MeetingDocumentInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(SpreadsheetAdminMixin, PeriodAdminMixin, PublishableAdmin):
-    list_display = ["title", "kind", "period", "city", "country", "presidency", "status"]
+    # The status beside the title, where no narrow window hides it.
+    list_display = ["title", "status", "kind", "period", "city", "country", "presidency"]
     list_filter = ["status", "kind", "country", "presidency", "topics"]
     list_select_related = ["country", "presidency"]
     search_fields = ["title", "summary", "description", "city"]
@@ -87,8 +95,7 @@ class PresentationInline(admin.TabularInline):
 
 
 @admin.register(MeetingSession)
-class MeetingSessionAdmin(admin.ModelAdmin):
-    form = PortalForm
+class MeetingSessionAdmin(PortalAdmin):
     list_display = ["title", "meeting", "kind", "date", "start_time"]
     list_filter = ["kind"]
     list_select_related = ["meeting"]

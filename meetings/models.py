@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carportal.markdown import MarkdownField
 from carportal.models import (
     Attachment,
     Country,
@@ -14,6 +15,7 @@ from carportal.models import (
     PublishableQuerySet,
     Topic,
     period_check,
+    web_address_field,
 )
 from projects.models import Project
 
@@ -36,13 +38,13 @@ class PresidencyQuerySet(PublishableQuerySet, PeriodQuerySet):
             )
         )
 
+    def for_detail(self, drafts=False):
+        """A published presidency's page (or a draft's, for staff to preview)."""
+        return self.published_unless(drafts).select_related("country")
+
 
 class Presidency(Publishable, Period):
-    slug = models.SlugField(
-        _("slug"),
-        unique=True,
-        help_text=_("The last part of the public address: /presidencies/<slug>/."),
-    )
+    slug = web_address_field("presidencies")
     name = models.CharField(
         _("name"),
         max_length=150,
@@ -55,11 +57,11 @@ class Presidency(Publishable, Period):
     start_date = models.DateField(_("start date"), help_text=_("Usually 1 July."))
     end_date = models.DateField(_("end date"), help_text=_("Usually 30 June of the next year."))
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and on the home page."))
-    priorities = models.TextField(
-        _("priorities"), blank=True, help_text=_("One priority per line.")
+    priorities = MarkdownField(
+        _("priorities"), blank=True, inline=True, help_text=_("One priority per line.")
     )
-    cross_cutting_themes = models.TextField(
-        _("cross-cutting themes"), blank=True, help_text=_("One theme per line.")
+    cross_cutting_themes = MarkdownField(
+        _("cross-cutting themes"), blank=True, inline=True, help_text=_("One theme per line.")
     )
     projects = models.ManyToManyField(
         Project,
@@ -118,7 +120,8 @@ class Presidency(Publishable, Period):
                 .first()
             )
             if clash:
-                raise ValidationError(
+                # At the field, where the editor looks, rather than at the top of the form.
+                message = ValidationError(
                     _(
                         "These dates overlap the %(other)s (%(start)s to %(end)s): "
                         "two presidencies cannot run at the same time."
@@ -126,6 +129,7 @@ class Presidency(Publishable, Period):
                     code="presidency_overlap",
                     params={"other": clash.name, "start": clash.start_date, "end": clash.end_date},
                 )
+                raise ValidationError({"start_date": message})
 
 
 class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
@@ -139,10 +143,11 @@ class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
     def for_list(self):
         return self.select_related("country")
 
-    def for_detail(self):
-        """A published meeting's page: its programme, documents and published links only."""
+    def for_detail(self, drafts=False):
+        """A published meeting's page (or a draft's, for staff to preview): its programme,
+        documents and published links only."""
         return (
-            self.published()
+            self.published_unless(drafts)
             .prefetch_related(
                 # A prefetch rather than a join, so that a draft presidency reads as None.
                 models.Prefetch("presidency", queryset=Presidency.objects.published()),
@@ -174,11 +179,7 @@ class Meeting(Publishable, Period):
         TRAINING = "training", _("Training")
         WEBINAR = "webinar", _("Webinar")
 
-    slug = models.SlugField(
-        _("slug"),
-        unique=True,
-        help_text=_("The last part of the public address: /meetings/<slug>/."),
-    )
+    slug = web_address_field("meetings")
     title = models.CharField(_("title"), max_length=255)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     end_date = models.DateField(
@@ -224,7 +225,7 @@ class Meeting(Publishable, Period):
         Topic, blank=True, related_name="meetings", verbose_name=_("topics")
     )
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and on the home page."))
-    description = models.TextField(_("description"), blank=True)
+    description = MarkdownField(_("description"), blank=True)
     participants = models.PositiveIntegerField(
         _("participants"),
         null=True,
@@ -267,7 +268,7 @@ class MeetingSession(models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = MarkdownField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order in the programme.")
     )

@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView
 from carportal.models import Publishable
 from carportal.pdf import pdf_response, rows_pdf_response
 from carportal.pdf_jobs import large_pdf_response
-from carportal.views import PublicListView, attachment_response
+from carportal.views import DraftPreviewMixin, PublicListView, attachment_response
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting, MeetingDocument, Presidency
 from meetings.pdf import report_rows, reports
@@ -20,12 +20,10 @@ class PresidencyListView(ListView):
         return Presidency.objects.published().for_list()
 
 
-class PresidencyDetailView(DetailView):
+class PresidencyDetailView(DraftPreviewMixin, DetailView):
+    model = Presidency
     template_name = "meetings/presidency_detail.html"
     context_object_name = "presidency"
-
-    def get_queryset(self):
-        return Presidency.objects.published().select_related("country")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -46,12 +44,10 @@ class MeetingListView(PublicListView):
         return Meeting.objects.published().for_list()
 
 
-class MeetingDetailView(DetailView):
+class MeetingDetailView(DraftPreviewMixin, DetailView):
+    model = Meeting
     template_name = "meetings/meeting_detail.html"
     context_object_name = "meeting"
-
-    def get_queryset(self):
-        return Meeting.objects.for_detail()
 
 
 def meeting_document(request, slug, pk):

@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from carportal.pdf import pdf_admin_action
 from carportal.spreadsheets import SpreadsheetAdminMixin
 from network import services
 from network.models import ContactPoint, ContactPointLanguage, Departure, OutboxMessage
 from network.resources import ContactPointResource
+from network.views import directory_pdf
 
 
 class ContactPointPartInline(admin.TabularInline):
@@ -62,7 +64,15 @@ class ContactPointAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     list_select_related = ["decided_by"]
     autocomplete_fields = ["expertise"]
     inlines = [ContactPointLanguageInline, OutboxMessageInline]
-    actions = ["approve_selected", "reject_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        pdf_admin_action(
+            ContactPoint.objects.for_directory,
+            directory_pdf,
+            none_shown=_("Only approved members are in the directory's PDF, and none of these is."),
+        ),
+    ]
     resource_classes = [ContactPointResource]
     # The vetting record is written by the approve and reject actions only.
     readonly_fields = [

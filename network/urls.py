@@ -15,6 +15,7 @@ urlpatterns = [
     path("network/sign-out/", views.SignOutView.as_view(), name="sign_out"),
     path("network/directory/", views.DirectoryView.as_view(), name="directory"),
     path("network/directory.csv", views.DirectoryCsvView.as_view(), name="directory_csv"),
+    path("network/directory.pdf", views.DirectoryPdfView.as_view(), name="directory_pdf"),
     path("network/me/<str:token>/", views.PersonalView.as_view(), name="personal"),
     path("network/me/<str:token>/keep/", views.KeepView.as_view(), name="keep"),
     path("network/me/<str:token>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),

@@ -10,8 +10,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from carportal.pdf import PDFDocument, applied_filters, pdf_response
 from carportal.spreadsheets import csv_response
-from carportal.views import PublicListView, back_to_list_if_invalid
+from carportal.views import PublicListView, back_to_list, back_to_list_if_invalid
 from network import links, members, services
 from network.filters import DirectoryFilter
 from network.forms import DetailsForm, SignInForm, SignupForm
@@ -323,6 +324,48 @@ class DirectoryCsvView(DirectoryView):
         )
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+class DirectoryPdfView(DirectoryView):
+    """The directory's members as a PDF: the same guard, filters and details as the page.
+
+    Made while the reader waits and never stored, unlike a large catalogue (ADR 0006): a
+    stored copy of members' details would outlive a member who leaves. A list too long to
+    make in a request sends the reader back to narrow it.
+    """
+
+    paginate_by = None
+    max_members = 500
+
+    def render_to_response(self, context, **response_kwargs):
+        if invalid := back_to_list_if_invalid(self.request, self.filterset, "network:directory"):
+            return invalid
+        found = context["members"]
+        count = found.count()
+        if count > self.max_members:
+            messages.info(
+                self.request,
+                _(
+                    "A PDF holds at most %(max)d members and this list has %(count)d: choose a "
+                    "country, a profession or a language first, or download the CSV."
+                )
+                % {"max": self.max_members, "count": count},
+            )
+            return back_to_list(self.request, "network:directory")
+        return directory_pdf(self.request, found, applied_filters(self.filterset.form))
+
+
+def directory_pdf(request, members, filters=()):
+    """The directory document of `members` (a for_directory() queryset or list); `filters`
+    are the (label, value) pairs its cover names."""
+    document = PDFDocument(
+        "pdf/network_directory.html",
+        [{"members": members, "applied_filters": filters}],
+        "protect-network-members.pdf",
+    )
+    response = pdf_response(request, document)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def directory_header():

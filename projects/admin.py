@@ -25,7 +25,7 @@ class ProjectFundingInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(SpreadsheetAdminMixin, PeriodAdminMixin, PublishableAdmin):
-    list_display = ["display_title", "period", "status"]
+    list_display = ["display_title", "status", "period"]
     list_filter = ["status", "topics", "countries"]
     search_fields = ["title", "acronym", "summary", "description"]
     date_hierarchy = "start_date"

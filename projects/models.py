@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carportal.markdown import MarkdownField
 from carportal.models import (
     Country,
     Organisation,
@@ -11,6 +12,7 @@ from carportal.models import (
     Publishable,
     PublishableQuerySet,
     Topic,
+    web_address_field,
 )
 
 
@@ -56,14 +58,15 @@ class ProjectQuerySet(PublishableQuerySet, PeriodQuerySet):
             "topics",
         )
 
-    def for_detail(self):
-        """A published project's page, with only the published rows it links to."""
+    def for_detail(self, drafts=False):
+        """A published project's page (or a draft's, for staff to preview), with only the
+        published rows it links to."""
         from meetings.models import Meeting
         from publications.models import Publication
 
         published = Project.objects.published()
         return (
-            self.published()
+            self.published_unless(drafts)
             .with_period_status()
             .prefetch_related(
                 # A prefetch rather than a join, so that a draft parent reads as None.
@@ -94,11 +97,7 @@ class Project(Publishable, Period):
         ONGOING = "ongoing", _("Ongoing")
         CONCLUDED = "concluded", _("Concluded")
 
-    slug = models.SlugField(
-        _("slug"),
-        unique=True,
-        help_text=_("The last part of the public address: /projects/<slug>/."),
-    )
+    slug = web_address_field("projects")
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     title = models.CharField(_("title"), max_length=255)
     parent = models.ForeignKey(
@@ -113,9 +112,12 @@ class Project(Publishable, Period):
     summary = models.TextField(
         _("summary"), help_text=_("One or two sentences, shown in lists and on the home page.")
     )
-    description = models.TextField(_("description"), blank=True)
-    outcomes = models.TextField(
-        _("outcomes"), blank=True, help_text=_("What the project produced, one item per line.")
+    description = MarkdownField(_("description"), blank=True)
+    outcomes = MarkdownField(
+        _("outcomes"),
+        blank=True,
+        inline=True,
+        help_text=_("What the project produced, one item per line."),
     )
     partners = models.ManyToManyField(
         Organisation, through="ProjectPartner", related_name="projects", blank=True

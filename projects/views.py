@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
 from carportal.pdf import rows_pdf_response
-from carportal.views import PublicListView
+from carportal.views import DraftPreviewMixin, PublicListView
 from projects.filters import ProjectFilter
 from projects.models import Project
 
@@ -16,12 +16,10 @@ class ProjectListView(PublicListView):
         return Project.objects.published().for_list()
 
 
-class ProjectDetailView(DetailView):
+class ProjectDetailView(DraftPreviewMixin, DetailView):
+    model = Project
     template_name = "projects/project_detail.html"
     context_object_name = "project"
-
-    def get_queryset(self):
-        return Project.objects.for_detail()
 
 
 def factsheet_pdf(request, projects):

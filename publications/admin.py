@@ -16,7 +16,7 @@ class EditionInline(admin.TabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(SpreadsheetAdminMixin, PublishableAdmin):
-    list_display = ["title", "kind", "published_on", "project", "edition_languages", "status"]
+    list_display = ["title", "status", "kind", "published_on", "project", "edition_languages"]
     list_filter = ["status", "kind", "project", "topics", "editions__language"]
     list_select_related = ["project"]
     search_fields = ["title", "subtitle", "summary"]

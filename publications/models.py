@@ -3,7 +3,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carportal.dates import format_date, precision_field
-from carportal.models import Attachment, Organisation, Publishable, PublishableQuerySet, Topic
+from carportal.markdown import MarkdownField
+from carportal.models import (
+    Attachment,
+    Organisation,
+    Publishable,
+    PublishableQuerySet,
+    Topic,
+    web_address_field,
+)
 from projects.models import Project
 
 
@@ -11,10 +19,11 @@ class PublicationQuerySet(PublishableQuerySet):
     def for_list(self):
         return self.prefetch_related("editions")
 
-    def for_detail(self):
-        """A published publication's page, with only the published rows it links to."""
+    def for_detail(self, drafts=False):
+        """A published publication's page (or a draft's, for staff to preview), with only the
+        published rows it links to."""
         published = Publication.objects.published()
-        return self.published().prefetch_related(
+        return self.published_unless(drafts).prefetch_related(
             # Prefetches rather than joins, so that a draft project or original reads as None.
             models.Prefetch("project", queryset=Project.objects.published()),
             models.Prefetch("amends", queryset=published),
@@ -38,11 +47,7 @@ class Publication(Publishable):
         POLICY_BRIEF = "policy_brief", _("Policy brief")
         OTHER = "other", _("Other")
 
-    slug = models.SlugField(
-        _("slug"),
-        unique=True,
-        help_text=_("The last part of the public address: /publications/<slug>/."),
-    )
+    slug = web_address_field("publications")
     title = models.CharField(_("title"), max_length=255)
     subtitle = models.CharField(_("subtitle"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -72,7 +77,7 @@ class Publication(Publishable):
         Topic, blank=True, related_name="publications", verbose_name=_("topics")
     )
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and search results."))
-    description = models.TextField(_("description"), blank=True)
+    description = MarkdownField(_("description"), blank=True)
     amends = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -113,6 +118,9 @@ class Publication(Publishable):
 
 
 class Edition(Attachment):
+    # A publication is read on screen and printed: PDF, or EPUB for e-readers.
+    formats = ["pdf", "epub"]
+
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="editions")
     title = models.CharField(
         _("title in this language"),

@@ -4,7 +4,12 @@ from django.views.generic import DetailView
 from carportal.models import Publishable
 from carportal.pdf import pdf_response
 from carportal.pdf_jobs import job_query, large_pdf_response
-from carportal.views import PublicListView, attachment_response, back_to_list_if_invalid
+from carportal.views import (
+    DraftPreviewMixin,
+    PublicListView,
+    attachment_response,
+    back_to_list_if_invalid,
+)
 from publications.filters import PublicationFilter
 from publications.models import Edition, Publication
 from publications.pdf import catalogue, catalogue_filterset
@@ -19,12 +24,10 @@ class PublicationListView(PublicListView):
         return Publication.objects.published().for_list()
 
 
-class PublicationDetailView(DetailView):
+class PublicationDetailView(DraftPreviewMixin, DetailView):
+    model = Publication
     template_name = "publications/publication_detail.html"
     context_object_name = "publication"
-
-    def get_queryset(self):
-        return Publication.objects.for_detail()
 
 
 def edition_download(request, slug, language):

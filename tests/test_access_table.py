@@ -79,6 +79,11 @@ def everyone(answer):
     return (answer,) * len(ROLES)
 
 
+# A draft's page: content staff preview it (carportal.views.DraftPreviewMixin); to anyone
+# else it does not exist.
+PREVIEW = (404,) * 4 + (200, 404)
+
+
 def staff(content, network, others=ADMIN_LOGIN):
     """An admin page: what content staff and network staff get; anyone else goes to the
     admin's sign-in page (a member's directory session is no staff account)."""
@@ -119,31 +124,31 @@ def spreadsheets(label, answers):
 # checked too. Nothing follows redirects.
 # fmt: off
 EXPECTED = {
-    # Public content, the same for everyone; drafts are nobody's on the public site.
+    # Public content, the same for everyone; drafts are nobody's but content staff's.
     "home":                                     everyone(200),
     "sitemap":                                  everyone(200),
     "health":                                   everyone(200),
     "meetings:presidency_list":                 everyone(200),
     "meetings:presidency_detail":               everyone(200),
-    "meetings:presidency_detail [draft]":       everyone(404),
+    "meetings:presidency_detail [draft]":       PREVIEW,
     "meetings:presidency_report_pdf":           everyone(200),
     "meetings:presidency_report_pdf [draft]":   everyone(404),
     "meetings:list":                            everyone(200),
     "meetings:detail":                          everyone(200),
-    "meetings:detail [draft]":                  everyone(404),
+    "meetings:detail [draft]":                  PREVIEW,
     "meetings:document":                        everyone(200),
     "meetings:document [draft]":                everyone(404),
     "meetings:programme_pdf":                   everyone(200),
     "meetings:programme_pdf [draft]":           everyone(404),
     "projects:list":                            everyone(200),
     "projects:detail":                          everyone(200),
-    "projects:detail [draft]":                  everyone(404),
+    "projects:detail [draft]":                  PREVIEW,
     "projects:factsheet_pdf":                   everyone(200),
     "projects:factsheet_pdf [draft]":           everyone(404),
     "publications:list":                        everyone(200),
     "publications:catalogue_pdf":               everyone(200),
     "publications:detail":                      everyone(200),
-    "publications:detail [draft]":              everyone(404),
+    "publications:detail [draft]":              PREVIEW,
     "publications:edition":                     everyone(200),
     "publications:edition [draft]":             everyone(404),
     # A long PDF's progress page and download (carportal/pdf_jobs.py): public documents, named
@@ -168,6 +173,7 @@ EXPECTED = {
     "network:sign_in_link [POST]":  (400,      400,      DIRECTORY, 200,      400,      400),
     "network:directory":            (SIGN_IN,  SIGN_IN,  200,       SIGN_IN,  SIGN_IN,  200),
     "network:directory_csv":        (SIGN_IN,  SIGN_IN,  200,       SIGN_IN,  SIGN_IN,  200),
+    "network:directory_pdf":        (SIGN_IN,  SIGN_IN,  200,       SIGN_IN,  SIGN_IN,  200),
     # A member's own pages: any link but their own current one is the same 404.
     "network:personal":             (404,      200,      200,       404,      404,      404),
     "network:withdraw":             (404,      200,      200,       404,      404,      404),
@@ -203,12 +209,12 @@ EXPECTED = {
     **admin_model("axes.accessattempt",         SUPERUSERS_ONLY),
     **admin_model("axes.accesslog",             SUPERUSERS_ONLY),
     **admin_model("axes.accessfailurelog",      SUPERUSERS_ONLY),
-    # Reference data is retired, never deleted.
-    **admin_model("carportal.country",          CONTENT_ADMIN, delete=SUPERUSERS_ONLY),
+    # Reference data is retired, not deleted: its delete page explains how to retire it to
+    # anyone who may see the row (carportal.admin.ReferenceDataAdmin).
+    **admin_model("carportal.country",          CONTENT_ADMIN),
     # Network staff may look topics up (see admin:autocomplete), not edit them.
-    **admin_model("carportal.topic",            staff(200, 200), add=staff(200, 403),
-                                                delete=SUPERUSERS_ONLY),
-    **admin_model("carportal.organisation",     CONTENT_ADMIN, delete=SUPERUSERS_ONLY),
+    **admin_model("carportal.topic",            staff(200, 200), add=staff(200, 403)),
+    **admin_model("carportal.organisation",     CONTENT_ADMIN),
     **admin_model("meetings.presidency",        CONTENT_ADMIN),
     **admin_model("meetings.meeting",           CONTENT_ADMIN),
     **admin_model("meetings.meetingsession",    CONTENT_ADMIN),
@@ -231,7 +237,7 @@ EXPECTED = {
 # fmt: on
 
 # Pages that list members, for those allowed to see them; no other page may name a member.
-MEMBER_LISTS = {"network:directory", "network:directory_csv"}
+MEMBER_LISTS = {"network:directory", "network:directory_csv", "network:directory_pdf"}
 
 
 # Each URL's arguments, from the sample objects (published ones; drafts for a [draft] row).

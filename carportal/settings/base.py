@@ -186,6 +186,8 @@ if TRUSTED_PROXY_COUNT:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 TIME_ZONE = "Europe/Stockholm"
+# Day-first and ISO dates, a 24-hour clock, Monday first (carportal/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["carportal.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -196,6 +198,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # public downloads them through their published page.
 MEDIA_URL = "/admin/files/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# The largest document staff may upload (a meeting document, a publication's edition).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=50) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

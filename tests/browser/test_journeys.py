@@ -87,4 +87,26 @@ def test_staff_publish_a_meeting_with_its_programme_and_take_it_down(page, site,
 
     page.goto(f"{site}/meetings/")
     expect(page.get_by_role("link", name="Expert Group meeting in Tallinn")).to_have_count(0)
-    assert page.goto(meeting_url).status == 404
+    # Staff still preview the draft; the public no longer finds it.
+    assert page.goto(meeting_url).status == 200
+    expect(page.get_by_role("note")).to_contain_text("Draft: only staff see this page.")
+    public = page.context.browser.new_context().new_page()
+    assert public.goto(meeting_url).status == 404
+
+
+def test_enter_in_the_title_saves_a_draft_without_publishing_it(page, site, admin_user):
+    page.goto(f"{site}/admin/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("password")
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"{site}/admin/publications/publication/add/")
+    expect(page.locator("#id_title")).to_be_focused()
+    page.keyboard.type("Guidelines typed in a hurry")
+    page.locator("#id_kind").select_option("guidelines")
+    page.locator("#id_summary").fill("A summary.")
+    page.locator("#id_title").press("Enter")
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    page.goto(f"{site}/publications/")
+    expect(page.get_by_role("link", name="Guidelines typed in a hurry")).to_have_count(0)

@@ -5,6 +5,7 @@ from django.db import IntegrityError
 
 from carportal.models import Language
 from publications.models import Edition
+from tests.carportal.test_documents import pdf_bytes
 from tests.publications.factories import EditionFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ def test_one_edition_per_language_in_forms_and_database():
     duplicate = Edition(
         publication=existing.publication,
         language=Language.FI,
-        file=SimpleUploadedFile("guide-fi.pdf", b"%PDF-1.4"),
+        file=SimpleUploadedFile("guide-fi.pdf", pdf_bytes()),
     )
 
     with pytest.raises(ValidationError) as error:
@@ -30,10 +31,10 @@ def test_cleaning_an_edition_records_its_file_size_and_refuses_other_formats():
     edition = Edition(
         publication=PublicationFactory(),
         language=Language.LT,
-        file=SimpleUploadedFile("guide-lt.pdf", b"x" * 1234),
+        file=SimpleUploadedFile("guide-lt.pdf", pdf_bytes(pages=2)),
     )
     edition.full_clean()
-    assert edition.file_size == 1234
+    assert edition.file_size == len(pdf_bytes(pages=2))
 
     edition.file = SimpleUploadedFile("guide-lt.exe", b"MZ")
     with pytest.raises(ValidationError) as error:

@@ -55,12 +55,11 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("carportal", "0002_roles"),
-        ("carportal", "0003_spreadsheet_permissions"),
-        ("meetings", "0004_spreadsheet_permissions"),
+        ("carportal", "0004_spreadsheet_permissions"),
+        ("meetings", "0005_spreadsheet_permissions"),
         ("network", "0005_spreadsheet_permissions"),
-        ("projects", "0003_spreadsheet_permissions"),
-        ("publications", "0002_spreadsheet_permissions"),
+        ("projects", "0004_spreadsheet_permissions"),
+        ("publications", "0003_spreadsheet_permissions"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]
