@@ -33,7 +33,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import re
 import secrets
 import signal
 import statistics
@@ -42,9 +41,11 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+from tests.sitemap import sitemap_paths  # noqa: E402
+
 HOST = "127.0.0.1"
 PAGES = [
     "/",
@@ -147,9 +148,11 @@ def wait_until_up(process, port):
 
 
 def detail_paths(port):
-    with urllib.request.urlopen(f"http://{HOST}:{port}/sitemap.xml", timeout=10) as response:
-        sitemap = response.read().decode()
-    return [urlsplit(loc).path for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
+    def get(path):
+        with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=10) as response:
+            return response.read().decode()
+
+    return sitemap_paths(get)
 
 
 async def load(args, paths):
@@ -218,9 +221,14 @@ async def read_response(reader):
     return status, headers.get("connection") != "close"
 
 
+def percentiles(latencies):
+    """The 1st to 99th percentiles of `latencies` (zeros when there are fewer than two)."""
+    return statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+
+
 def print_result(label, result, clients):
-    latencies = sorted(result["latencies"])
-    centiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+    latencies = result["latencies"]
+    centiles = percentiles(latencies)
     print(
         f"{label:>9}: {result['rate']:7.1f} requests/s with {clients} clients, "
         f"p50 {centiles[49] * 1000:6.1f} ms, p95 {centiles[94] * 1000:6.1f} ms, "

@@ -1,15 +1,29 @@
+from auditlog.models import LogEntry
+from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.text import format_lazy
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from carportal import audit
 from carportal.cache import content_changed
-from carportal.models import Country, Organisation, Publishable, ReferenceData, Topic
+from carportal.models import (
+    Country,
+    Organisation,
+    Page,
+    PageSection,
+    Publishable,
+    ReferenceData,
+    Topic,
+)
 from carportal.resources import OrganisationResource
 from carportal.spreadsheets import SpreadsheetAdminMixin
 
@@ -57,13 +71,45 @@ def _add_hint(field):
         field.help_text = format_lazy("{} {}", shown, hint) if shown else hint
 
 
-class PortalAdmin(admin.ModelAdmin):
+class TabularLabelsMixin:
+    """For an inline shown as a table: names each cell's input after its field, for screen
+    readers. Django's tables show the names only as column headers, which label no input."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        def add_fields(self, form, index):
+            formset.add_fields(self, form, index)
+            for field in form.fields.values():
+                # The input itself, inside the admin's wrapper of related fields.
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs.setdefault("aria-label", str(field.label))
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
+
+class PortalAdmin(audit.HistoryAdminMixin, admin.ModelAdmin):
     form = PortalForm
     # Editors paste bare domains; assume https, as Django 6 will.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-unsaved.js", "js/admin-labels.js"]
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Browsers forget a chosen file when a form comes back with errors: say which.
+        if context.get("errors") and request.FILES:
+            names = ", ".join(upload.name for upload in request.FILES.values())
+            messages.warning(
+                request,
+                _(
+                    "Choose these files again before saving: %(names)s. Browsers forget a chosen "
+                    "file when the page comes back with errors; everything else you typed is kept."
+                )
+                % {"names": names},
+            )
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 class PublishableAdmin(PortalAdmin):
@@ -92,8 +138,23 @@ class PublishableAdmin(PortalAdmin):
             obj.status = Publishable.Status.DRAFT
         super().save_model(request, obj, form, change)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The two buttons set the status after the form: without this, publishing would be
+        # logged as "No fields changed".
+        message = super().construct_change_message(request, form, formsets, add)
+        if add or "status" in form.changed_data or form.initial["status"] == form.instance.status:
+            return message
+        status = str(form.fields["status"].label)
+        for part in message:
+            if "changed" in part and "name" not in part["changed"]:  # the form's own fields
+                part["changed"]["fields"].append(status)
+                return message
+        return [{"changed": {"fields": [status]}}, *message]
+
     def _set_status(self, request, queryset, status):
-        count = queryset.exclude(status=status).update(status=status)
+        count = audit.update_with_history(
+            queryset.exclude(status=status), actor=request.user, status=status
+        )
         content_changed()  # update() sends no signals
         label = Publishable.Status(status).label.lower()
         self.message_user(
@@ -211,3 +272,109 @@ class OrganisationAdmin(SpreadsheetAdminMixin, ReferenceDataAdmin):
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
     resource_classes = [OrganisationResource]
+
+
+class ModelFilter(admin.SimpleListFilter):
+    """The kinds of record whose history the user may read."""
+
+    title = _("kind of record")
+    parameter_name = "model"
+
+    def lookups(self, request, model_admin):
+        readable = audit.readable_models(request.user)
+        content_types = ContentType.objects.get_for_models(*readable)
+        return sorted(
+            (
+                (str(content_types[model].pk), capfirst(model._meta.verbose_name_plural))
+                for model in readable
+            ),
+            key=lambda choice: choice[1],
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in dict(self.lookup_choices):  # a kind the user may not read
+            return queryset.none()
+        return queryset.filter(content_type=self.value())
+
+
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class ChangeHistoryAdmin(admin.ModelAdmin):
+    """Every recorded change (carportal/audit.py), read-only, by user, date and kind of
+    record; each user sees the changes of the records they may view, and no others."""
+
+    list_display = ["timestamp", "record", "action", "changed_fields", "actor"]
+    list_filter = [("actor", admin.RelatedOnlyFieldListFilter), ModelFilter, "action", "timestamp"]
+    list_select_related = ["content_type", "actor"]
+    date_hierarchy = "timestamp"
+    search_fields = ["object_repr"]
+    fields = readonly_fields = ["timestamp", "actor", "record", "action", "changes_table"]
+
+    def get_queryset(self, request):
+        readable = audit.readable_models(request.user)
+        content_types = ContentType.objects.get_for_models(*readable).values()
+        return super().get_queryset(request).filter(content_type__in=content_types)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": _("Change history"), **(extra_context or {})}
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("record"))
+    def record(self, entry):
+        label = f"{capfirst(entry.content_type.name)}: {entry.object_repr}"
+        try:
+            url = reverse(
+                f"admin:{entry.content_type.app_label}_{entry.content_type.model}_change",
+                args=[entry.object_pk],
+            )
+        except NoReverseMatch:  # a part edited on its whole's page
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("changed"))
+    def changed_fields(self, entry):
+        names = [get_field_verbose_name(entry, name) for name in entry.changes_dict]
+        return ", ".join(names)
+
+    @admin.display(description=_("changes"))
+    def changes_table(self, entry):
+        return render_to_string(
+            "admin/audit/entry.html",
+            {"entry": entry, "rows": audit.describe([entry], shorten=False)[0][1]},
+        )
+
+
+class PageSectionInline(admin.StackedInline):
+    model = PageSection
+    extra = 0
+    fields = ["position", "heading", "text", "shows"]
+
+
+@admin.register(Page)
+class PageAdmin(PortalAdmin):
+    """The about and contact pages: edited in place, never added or deleted (see Page)."""
+
+    list_display = ["title", "slug"]
+    fields = ["title", "lead"]
+    inlines = [PageSectionInline]
+    save_on_top = True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

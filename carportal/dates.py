@@ -58,6 +58,15 @@ def format_date(day, precision=DatePrecision.DAY):
     return date_format(day, FORMATS.get(precision, FORMATS[DatePrecision.DAY]))
 
 
+def format_when(day, precision=DatePrecision.DAY):
+    """A date to follow a verb: "on 13 February 2024", "in June 2018", "in 2016"."""
+    if not day:
+        return ""
+    if precision == DatePrecision.DAY:
+        return _("on %(date)s") % {"date": format_date(day, precision)}
+    return _("in %(date)s") % {"date": format_date(day, precision)}
+
+
 def format_period(
     start,
     end,
@@ -70,18 +79,22 @@ def format_period(
     """A date range without repeating what both ends share: "13–14 February 2024".
 
     Without an end, a period either lasts its start (a one-day meeting, "June 2026") or, when
-    `open_ended`, runs on from it ("Since 2019", or "From 1 March 2030" before it starts).
+    `open_ended`, runs on from it: "Started in 2019", or "From 1 March 2030" before it starts,
+    never claiming that it still runs. Without a start: "Ended in 2013" or "Until 2030". An
+    empty string when no date is known: pages leave the value out.
     """
     if not start and not end:
-        return _("Dates not recorded")
+        return ""
+    today = today or timezone.localdate()
     if not start:
-        return _("until %(end)s") % {"end": format_date(end, end_precision)}
+        if widen(end, end_precision)[1] < today:
+            return _("Ended %(when)s") % {"when": format_when(end, end_precision)}
+        return _("Until %(end)s") % {"end": format_date(end, end_precision)}
     first = format_date(start, start_precision)
     if not end and open_ended:
-        today = today or timezone.localdate()
         if widen(start, start_precision)[0] > today:
             return _("From %(start)s") % {"start": first}
-        return _("Since %(start)s") % {"start": first}
+        return _("Started %(when)s") % {"when": format_when(start, start_precision)}
     last = format_date(end, end_precision) if end else first
     if first == last:
         return first

@@ -1,6 +1,8 @@
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +56,36 @@ class NaturalKeyModel(models.Model):
 
     def natural_key(self):
         return (getattr(self, self.natural_key_field),)
+
+
+class NewestFirstIndex(models.Index):
+    """An index in a list's order, newest first with undated rows last, then by `title`:
+    a page of the list reads 20 rows of it instead of sorting every row.
+
+    It carries the status and the key too (PostgreSQL), so that counting the published rows
+    and finding the keys of a page deep in the list read the index alone, not whole rows.
+    SQLite refuses NULLS LAST in an index and needs none: NULL is its smallest value, so a
+    descending index has it last already.
+    """
+
+    def __init__(self, date_field, *, name):
+        super().__init__(
+            models.F(date_field).desc(nulls_last=True),
+            "title",
+            name=name,
+            include=["status", "id"],
+        )
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, (self.expressions[0].expression.name,), {"name": self.name}
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        index = self
+        if schema_editor.connection.vendor == "sqlite":
+            index = models.Index(*self.expressions, name=self.name, include=self.include)
+            index.expressions = (self.expressions[0].expression.desc(), *self.expressions[1:])
+        return models.Index.create_sql(index, model, schema_editor, using, **kwargs)
 
 
 class PublishableQuerySet(NaturalKeyQuerySet):
@@ -347,6 +379,99 @@ class Period(models.Model):
             open_ended=self.open_ended,
         )
 
+    @property
+    def end_when(self):
+        """When it ended, to follow a verb: "in 2013" (see `dates.format_when`)."""
+        return dates.format_when(self.end_date, self.end_precision)
+
+    def is_over(self, today=None):
+        """Whether its last day is past, by the rule of `PeriodQuerySet.over()`; None when
+        no recorded date tells, so that pages can say nothing rather than guess."""
+        if self.end_date:
+            last = dates.widen(self.end_date, self.end_precision)[1]
+        elif self.start_date and not self.open_ended:
+            last = dates.widen(self.start_date, self.start_precision)[1]
+        else:
+            return None
+        return last < (today or timezone.localdate())
+
+
+class PageQuerySet(NaturalKeyQuerySet):
+    def for_detail(self):
+        return self.prefetch_related("sections")
+
+
+class Page(NaturalKeyModel):
+    """A page about the group itself, kept by staff: /about/ and /contact/.
+
+    The two pages are made by a migration and can be edited but neither added nor deleted,
+    so the links to them in every page's header and footer always lead somewhere.
+    """
+
+    class Slug(models.TextChoices):
+        ABOUT = "about", _("About the Expert Group")
+        CONTACT = "contact", _("Contact")
+
+    slug = models.CharField(
+        _("page"), max_length=20, choices=Slug.choices, unique=True, editable=False
+    )
+    title = models.CharField(_("title"), max_length=150)
+    lead = models.TextField(
+        _("introduction"),
+        help_text=_("One or two sentences at the top of the page, also shown by search engines."),
+    )
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(self.slug)
+
+
+class PageSection(models.Model):
+    """A heading and its text on a site page, optionally followed by a list the portal keeps."""
+
+    class List(models.TextChoices):
+        MEMBERS = "members", _("The member states (from the countries)")
+        PRIORITIES = "priorities", _("The mandate's priorities (from the topics)")
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(_("heading"), max_length=150)
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_(
+            "Shown publicly. A blank line starts a new paragraph; web and e-mail addresses "
+            "become links. Give role mailboxes only, never a person's own e-mail or phone."
+        ),
+    )
+    shows = models.CharField(
+        _("followed by"),
+        max_length=20,
+        choices=List.choices,
+        blank=True,
+        help_text=_(
+            "A list kept from the portal's own records, so that it stays right when a "
+            "country's membership or a priority topic changes."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["page", "position", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.heading
+
 
 DOCUMENT_EXTENSIONS = ["pdf", "doc", "docx", "odt", "ppt", "pptx", "odp", "xls", "xlsx", "epub"]
 
@@ -369,6 +494,15 @@ class Attachment(models.Model):
         help_text=_("Downloadable by everyone once its page is published."),
     )
     file_size = models.PositiveBigIntegerField(_("file size in bytes"), editable=False, default=0)
+    is_sample = models.BooleanField(
+        _("sample file"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "A placeholder shipped with the portal's sample content, not the real document: "
+            "its page says so. Uploading a file in its place clears the mark."
+        ),
+    )
 
     # What this kind of attachment may be (carportal/documents.py checks the content).
     formats = DOCUMENT_EXTENSIONS
@@ -377,21 +511,54 @@ class Attachment(models.Model):
         abstract = True
 
     def clean(self):
+        if not self.file:
+            return
+        uploaded = not self.file._committed
         # A stored file was checked when it was uploaded; the extension validator has already
         # refused a file of no document type at all.
-        if (
-            self.file
-            and not self.file._committed
-            and extension_of(self.file) in DOCUMENT_EXTENSIONS
-        ):
+        if uploaded and extension_of(self.file) in DOCUMENT_EXTENSIONS:
             try:
                 check_document(self.file, self.formats)
             except ValidationError as error:
                 raise ValidationError({"file": error}) from None
         # Stored for lists that show sizes without touching the storage for every row.
-        if self.file:
-            self.file_size = self.file.size
+        self.file_size = self.file.size
+        if uploaded:
+            self.is_sample = False
 
     @property
     def file_format(self):
         return self.file.name.rsplit(".", 1)[-1].upper() if self.file else ""
+
+    @property
+    def opens_in_browser(self):
+        """A PDF is shown by the browser, with a separate link to download it."""
+        return self.file_format == "PDF"
+
+
+class DemoRecord(models.Model):
+    """A row that `manage.py seed_demo` generated (carportal/demo.py).
+
+    Removing the demo data removes the rows listed here and nothing else, whatever staff
+    changed in them since; a registry rather than a marker in the rows, which an editor
+    could type into real content or edit away. Rows that belong to a listed one (a
+    meeting's sessions, a publication's editions) go with it and are not listed.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["content_type", "object_id"]
+        # Written and read by the command only: no admin, so no permissions to grant.
+        default_permissions = ()
+        verbose_name = _("demo record")
+        verbose_name_plural = _("demo records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="demo_record_once_per_row"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} #{self.object_id}"

@@ -36,6 +36,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from carportal.cache import current_generation
+from carportal.jobs import State, ended_unheard
 from carportal.pdf import pdf_unavailable, render_pdf, unavailable_reason
 
 logger = logging.getLogger(__name__)
@@ -53,14 +54,6 @@ JOB_SECONDS = 60 * 60
 # past the soft limit the job fails and says so, at the hard one the worker process is ended.
 SOFT_TIME_LIMIT = 120
 TIME_LIMIT = 150
-
-
-class State:
-    WAITING = "waiting"
-    BUILDING = "building"
-    READY = "ready"
-    FAILED = "failed"
-    UNKNOWN = "unknown"  # neither made nor under way: the record expired or was lost
 
 
 @dataclass(frozen=True)
@@ -134,8 +127,7 @@ class PDFJob:
         if record is None:
             return (State.READY if self.stored_name() else State.UNKNOWN), None
         state, since = record
-        # A worker that ran over the hard time limit was ended before it could say so.
-        if state == State.BUILDING and time.time() - since > TIME_LIMIT + 30:
+        if ended_unheard(state, since, TIME_LIMIT):
             return State.FAILED, None
         return state, since
 

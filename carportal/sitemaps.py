@@ -10,6 +10,8 @@ class PageSitemap(Sitemap):
     def items(self):
         return [
             "home",
+            "about",
+            "contact",
             "meetings:presidency_list",
             "meetings:list",
             "projects:list",
@@ -22,11 +24,19 @@ class PageSitemap(Sitemap):
 
 
 class PublishedSitemap(Sitemap):
+    """A model's published pages, in pages of `limit` addresses (the sitemap index lists
+    them, as /sitemap-<section>.xml?p=2): a page stays small and quick however many rows
+    there are, where the protocol would allow 50,000."""
+
+    limit = 1000
+
     def __init__(self, model):
         self.model = model
 
     def items(self):
-        return self.model.objects.published().order_by("slug")
+        # Only what the address is made of: the rest of a row (summaries, descriptions)
+        # would be read and thrown away a thousand times a page.
+        return self.model.objects.published().order_by("slug").only("slug")
 
 
 sitemaps = {

@@ -22,7 +22,7 @@ from django.core.validators import validate_email
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import format_lazy
@@ -150,14 +150,32 @@ class FormulaSafeResource(ModelResource):
             return skipped
         return super().import_row(row, instance_loader, **kwargs)
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
-        except ValidationError as error:
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True, exclude=()
+    ):
+        # The library's, but with the model's constraints checked only with uniqueness (both
+        # cost a query each) and fields left out (carportal/bulk_import.py leaves some out).
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            try:
+                instance.full_clean(
+                    exclude={*errors, *exclude},
+                    validate_unique=validate_unique,
+                    validate_constraints=validate_unique,
+                )
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
             columns = {field.attribute: field.column_name for field in self.fields.values()}
             raise ValidationError(
-                {columns.get(name, name): errors for name, errors in error.error_dict.items()}
-            ) from error
+                {columns.get(name, name): found for name, found in errors.items()}
+            )
+
+    def after_import_row(self, row, row_result, **kwargs):
+        # An import run by a task tells its job how far it has come (carportal/import_jobs.py).
+        super().after_import_row(row, row_result, **kwargs)
+        if progress := kwargs.get("progress"):
+            progress(kwargs["row_number"])
 
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)
@@ -231,6 +249,9 @@ def one_of(codes):
 class CodeWidget(TextWidget):
     """One code from a fixed list (a profession, a status, an ISO country code)."""
 
+    # A code from the list is all that the model field takes (carportal/bulk_import.py).
+    checks_whole_value = True
+
     def __init__(self, codes, *, hint, upper=False):
         super().__init__()
         self.codes, self.hint, self.upper = set(codes), hint, upper
@@ -286,15 +307,29 @@ class NaturalKeyWidget(widgets.Widget):
         self.model, self.hint = model, hint
         self.fields = [model.natural_key_field, *names]
         self.export_field = export_field or model.natural_key_field
+        self.known = None
 
-    def find(self, keys):
-        """The rows named by ``keys``, in their order; ValueError names those that name
-        none, or more than one."""
+    def keys(self, value):
+        text = "" if value is None else str(value).strip()
+        return [text] if text else []
+
+    def lookup(self, keys):
+        """The rows that ``keys`` may name, in one query."""
         query = Q()
         for key in keys:
             for field in self.fields:
                 query |= Q(**{f"{field}__iexact": key})
-        rows = list(self.model.objects.filter(query)) if keys else []
+        return list(self.model.objects.filter(query)) if keys else []
+
+    def prepare(self, cells):
+        """Look up every row named in a column at once, before its cells are cleaned
+        (carportal/bulk_import.py)."""
+        self.known = self.lookup({key for cell in cells for key in self.keys(cell)})
+
+    def find(self, keys):
+        """The rows named by ``keys``, in their order; ValueError names those that name
+        none, or more than one."""
+        rows = self.lookup(keys) if self.known is None else self.known
         found, unknown, ambiguous = [], [], []
         for key in keys:
             for field in self.fields:
@@ -320,8 +355,8 @@ class NaturalKeyWidget(widgets.Widget):
         return found
 
     def clean(self, value, row=None, **kwargs):
-        key = "" if value is None else str(value).strip()
-        return self.find([key])[0] if key else None
+        found = self.find(self.keys(value))
+        return found[0] if found else None
 
     def render(self, value, obj=None, **kwargs):
         return getattr(value, self.export_field) if value else ""
@@ -335,8 +370,11 @@ class NaturalKeyListWidget(NaturalKeyWidget):
         super().__init__(model, **kwargs)
         self.separator, self.commas = separator, commas
 
+    def keys(self, value):
+        return split_list(value, commas=self.commas)
+
     def clean(self, value, row=None, **kwargs):
-        return self.find(split_list(value, commas=self.commas))
+        return self.find(self.keys(value))
 
     def render(self, value, obj=None, **kwargs):
         return self.separator.join(value or [])
@@ -349,6 +387,8 @@ class YesNoWidget(widgets.BooleanWidget):
     def __init__(self, *, empty=False):
         super().__init__()
         self.empty = empty
+
+    checks_whole_value = True
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, (bool, int, float)) and value in (0, 1):
@@ -566,6 +606,33 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     import_form_class = uploads.UploadForm
     import_template_name = "admin/spreadsheet_import.html"
 
+    def get_urls(self):
+        info = self.get_model_info()
+        job = self.admin_site.admin_view(self.import_job_view)
+        return [
+            path("import/<str:job_id>/", job, name="{}_{}_import_job".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        # A file of more than SPREADSHEET_IMPORT_TASK_ROWS rows is checked and imported by a
+        # task while the user waits on its page.
+        from carportal import import_jobs  # here: import_jobs.py imports this module
+
+        try:
+            if request.method == "POST" and self.has_import_permission(request):
+                job = import_jobs.start_large_import(self, request)
+                if job is not None:
+                    return redirect(job.url())
+            return super().import_action(request, **kwargs)
+        except UploadStoreDown:
+            return self._import_again(request, STORE_DOWN)
+
+    def import_job_view(self, request, job_id):
+        from carportal import import_jobs
+
+        return import_jobs.job_view(self, request, job_id)
+
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
@@ -586,12 +653,6 @@ class SpreadsheetAdminMixin(ImportExportMixin):
                     "the file again from your spreadsheet program."
                 ),
             )
-
-    def import_action(self, request, **kwargs):
-        try:
-            return super().import_action(request, **kwargs)
-        except UploadStoreDown:
-            return self._import_again(request, STORE_DOWN)
 
     def process_import(self, request, **kwargs):
         try:

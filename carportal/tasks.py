@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from carportal import pdf_jobs
+from carportal import import_jobs, pdf_jobs
 
 
 # Only the document's kind, its filter query string and the content generation travel
@@ -16,3 +16,13 @@ def build_pdf(kind, query, generation, base_url, language):
 def prune_pdf_exports():
     """Delete the stored PDFs of past content generations."""
     pdf_jobs.pdf_exports_prune()
+
+
+# Only the job's token travels through the broker: the file and whose it is stay in the
+# cache. On the default queue: imports are rare, staff-only and take seconds.
+@shared_task(soft_time_limit=import_jobs.SOFT_TIME_LIMIT, time_limit=import_jobs.TIME_LIMIT)
+def import_spreadsheet(job_id):
+    """Check or import a large spreadsheet (carportal/import_jobs.py)."""
+    job = import_jobs.ImportJob.get(job_id)
+    if job is not None:  # None: expired, as its page says
+        job.run()

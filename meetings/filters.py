@@ -27,7 +27,11 @@ class MeetingFilter(django_filters.FilterSet):
     country = country_filter(Meeting.objects.published())
     presidency = SlugChoiceFilter(
         label=_("Presidency"),
-        queryset=in_use(Presidency.objects.published(), Meeting.objects.published(), "presidency"),
+        queryset=in_use(
+            Presidency.objects.published().only("slug", "name"),
+            Meeting.objects.published(),
+            "presidency",
+        ),
     )
     topic = topic_filter(Meeting.objects.published())
 

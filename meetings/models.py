@@ -8,6 +8,7 @@ from carportal.markdown import MarkdownField
 from carportal.models import (
     Attachment,
     Country,
+    NewestFirstIndex,
     Organisation,
     Period,
     PeriodQuerySet,
@@ -18,6 +19,7 @@ from carportal.models import (
     web_address_field,
 )
 from projects.models import Project
+from publications.models import Publication
 
 
 class PresidencyQuerySet(PublishableQuerySet, PeriodQuerySet):
@@ -141,7 +143,8 @@ class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
         return self.over(today).order_by("-start_date")
 
     def for_list(self):
-        return self.select_related("country")
+        # The presidency tells whether an undated meeting is still to come (period_label).
+        return self.select_related("country", "presidency")
 
     def for_detail(self, drafts=False):
         """A published meeting's page (or a draft's, for staff to preview): its programme,
@@ -156,6 +159,7 @@ class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
                 models.Prefetch("topics", queryset=Topic.objects.active()),
                 "documents",
                 models.Prefetch("projects", queryset=Project.objects.published()),
+                models.Prefetch("publications", queryset=Publication.objects.published()),
                 models.Prefetch(
                     "sessions",
                     queryset=MeetingSession.objects.prefetch_related(
@@ -173,6 +177,7 @@ class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
 class Meeting(Publishable, Period):
     class Kind(models.TextChoices):
         EXPERT_GROUP_MEETING = "expert_group_meeting", _("Expert group meeting")
+        EXPERT_MEETING = "expert_meeting", _("Expert meeting")
         JOINT_WORKSHOP = "joint_workshop", _("Joint workshop")
         CONFERENCE = "conference", _("Conference")
         SEMINAR = "seminar", _("Seminar or workshop")
@@ -224,6 +229,16 @@ class Meeting(Publishable, Period):
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="meetings", verbose_name=_("topics")
     )
+    publications = models.ManyToManyField(
+        Publication,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("publications"),
+        help_text=_(
+            "Publications launched, adopted or discussed at the meeting, or drawn from it; "
+            "each page links to the other."
+        ),
+    )
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and on the home page."))
     description = MarkdownField(_("description"), blank=True)
     participants = models.PositiveIntegerField(
@@ -239,6 +254,9 @@ class Meeting(Publishable, Period):
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        indexes = [
+            NewestFirstIndex("start_date", name="meeting_order"),
+        ]
         permissions = [
             ("import_meeting", _("Can import meetings from a spreadsheet")),
             ("export_meeting", _("Can export meetings to a spreadsheet")),
@@ -253,6 +271,16 @@ class Meeting(Publishable, Period):
     @property
     def place(self):
         return ", ".join(str(part) for part in (self.city, self.country) if part)
+
+    @property
+    def period_label(self):
+        """Its dates; without any, "Dates to be announced" while its presidency has not ended,
+        and nothing otherwise (an old meeting whose dates nobody recorded)."""
+        if self.start_date or self.end_date:
+            return super().period_label
+        if self.presidency and not self.presidency.is_over():
+            return _("Dates to be announced")
+        return ""
 
 
 class MeetingSession(models.Model):
@@ -333,6 +361,15 @@ class Presentation(models.Model):
 
     def __str__(self):
         return self.title or self.speaker or self.speaker_role
+
+    @property
+    def organisation_not_in_role(self):
+        """The organisation, unless the role already names it ("Member of the UN Committee
+        on the Rights of the Child"): a speaker's line says each thing once."""
+        organisation = self.organisation
+        if organisation and organisation.name.casefold() not in self.speaker_role.casefold():
+            return organisation
+        return None
 
 
 class MeetingDocument(Attachment):

@@ -54,7 +54,7 @@ def meeting_document(request, slug, pk):
     document = get_object_or_404(
         MeetingDocument, pk=pk, meeting__slug=slug, meeting__status=Publishable.Status.PUBLISHED
     )
-    return attachment_response(document)
+    return attachment_response(document, download="download" in request.GET)
 
 
 def programme_pdf(request, meetings):

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from carportal.admin import TabularLabelsMixin
+from carportal.audit import HistoryAdminMixin
 from carportal.pdf import pdf_admin_action
 from carportal.spreadsheets import SpreadsheetAdminMixin
 from network import services
@@ -14,7 +16,7 @@ from network.resources import ContactPointResource
 from network.views import directory_pdf
 
 
-class ContactPointPartInline(admin.TabularInline):
+class ContactPointPartInline(TabularLabelsMixin, admin.TabularInline):
     """Rows that are part of a contact point: whoever may see or edit the contact point may
     see or edit them, without permissions of their own."""
 
@@ -56,8 +58,15 @@ class RejectForm(forms.Form):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "organisation", "country", "profession", "status", "created_at"]
+class ContactPointAdmin(HistoryAdminMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "organisation",
+        "country_name",
+        "profession",
+        "status",
+        "created_at",
+    ]
     list_filter = ["status", "profession", ("country", CountryFilter), "created_at"]
     search_fields = ["first_name", "last_name", "email", "organisation"]
     date_hierarchy = "created_at"
@@ -74,6 +83,16 @@ class ContactPointAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
         ),
     ]
     resource_classes = [ContactPointResource]
+
+    # Only superusers may delete. A deleted entry is erased like a withdrawal, and the
+    # admin's own record of the deletion loses the name with the rest.
+    def delete_model(self, request, obj):
+        services.member_delete(contact_point=obj)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset:
+            services.member_delete(contact_point=entry)
+
     # The vetting record is written by the approve and reject actions only.
     readonly_fields = [
         "status",
@@ -122,6 +141,12 @@ class ContactPointAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, obj):
+        # The name, as the plain column showed it, without django-countries listing every
+        # country's name for each row: a fifth of a second on a page of 100.
+        return obj.country.name
 
     def has_review_permission(self, request):
         return request.user.has_perm("network.review_contactpoint")

@@ -227,6 +227,10 @@ class ContactPoint(models.Model):
         ordering = ["last_name", "first_name"]
         verbose_name = _("contact point")
         verbose_name_plural = _("contact points")
+        indexes = [
+            # The admin's list, in this order (its last key, -id, makes the order total).
+            models.Index(fields=["last_name", "first_name", "-id"], name="contact_point_order"),
+        ]
         permissions = [
             ("review_contactpoint", _("Can approve or reject contact points")),
             ("export_contactpoint", _("Can export contact points to a spreadsheet")),
@@ -374,6 +378,7 @@ class Departure(models.Model):
     class Reason(models.TextChoices):
         WITHDREW = "withdrew", _("Withdrew")
         LAPSED = "lapsed", _("Did not re-confirm and did not come back")
+        REMOVED = "removed", _("Deleted by an administrator")
 
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)

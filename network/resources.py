@@ -4,6 +4,7 @@ The e-mail address identifies an entry, whatever its case. An import only stores
 file says: it sends no e-mail and queues none, so members hear nothing of it.
 """
 
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
@@ -13,15 +14,14 @@ from django_countries import countries
 from import_export.fields import Field
 from phonenumber_field.phonenumber import to_python
 
+from carportal.bulk_import import BulkImportResource, RelatedRowsField
 from carportal.models import Language, Topic
 from carportal.spreadsheets import (
     CodeListWidget,
     CodeWidget,
     DateTimeWidget,
     EmailWidget,
-    FormulaSafeResource,
     NaturalKeyListWidget,
-    RelatedRowsField,
     TextWidget,
     YesNoWidget,
     one_of,
@@ -33,6 +33,8 @@ DECIDED = {ContactPoint.Status.APPROVED, ContactPoint.Status.REJECTED}
 
 class PhoneWidget(TextWidget):
     """A phone number with its country code, stored and exported as E.164 (+358401234567)."""
+
+    checks_whole_value = True  # a valid number, as the model field checks
 
     def clean(self, value, row=None, **kwargs):
         text = super().clean(value, row, **kwargs)
@@ -122,21 +124,9 @@ class LastChangedField(Field):
             )
 
 
-def _write_languages(entry, codes):
-    entry.languages.exclude(language__in=codes).delete()
-    known = set(entry.languages.values_list("language", flat=True))
-    ContactPointLanguage.objects.bulk_create(
-        ContactPointLanguage(contact_point=entry, language=code)
-        for code in codes
-        if code not in known
-    )
+class ContactPointResource(BulkImportResource):
+    key_expression = Lower("email")
 
-
-def _write_expertise(entry, topics):
-    entry.expertise.set(topics)
-
-
-class ContactPointResource(FormulaSafeResource):
     # Column names are fixed, not translated: a file exported in one language must import
     # in another.
     first_name = Field("first_name", "First name", widget=TextWidget())
@@ -166,7 +156,7 @@ class ContactPointResource(FormulaSafeResource):
         "Languages",
         widget=CodeListWidget(Language.values, hint=one_of(Language.values)),
         key="language",
-        write=_write_languages,
+        link=(ContactPointLanguage, "contact_point", "language"),
     )
     expertise = RelatedRowsField(
         "expertise",
@@ -175,7 +165,7 @@ class ContactPointResource(FormulaSafeResource):
             Topic, hint=_("use the slugs of topics, such as child-trafficking.")
         ),
         key="slug",
-        write=_write_expertise,
+        link=(ContactPoint.expertise.through, "contactpoint", "topic"),
     )
     show_phone = Field("show_phone", "Show phone", widget=YesNoWidget())
     show_job_title = Field("show_job_title", "Show job title", widget=YesNoWidget())
@@ -227,10 +217,9 @@ class ContactPointResource(FormulaSafeResource):
         import_id_fields = ["email"]
         clean_model_instances = True
 
-    def get_instance(self, instance_loader, row):
+    def normalise_key(self, value):
         # Addresses differ in case only between spreadsheets, never between people.
-        email = str(row.get(self.fields["email"].column_name) or "").strip()
-        return ContactPoint.objects.filter(email__iexact=email).first() if email else None
+        return super().normalise_key(value).lower()
 
     def export(self, queryset=None, **kwargs):
         queryset = self.get_queryset() if queryset is None else queryset

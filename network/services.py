@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from carportal import audit
 from network import links
 from network.models import ContactPoint, ContactPointLanguage, Departure, OutboxMessage
 from network.tasks import send_outbox_message
@@ -188,6 +189,15 @@ def member_withdraw(*, contact_point):
         _erase(entry, Departure.Reason.WITHDREW)
 
 
+@transaction.atomic
+def member_delete(*, contact_point):
+    """Erase an entry an administrator deletes in the admin, like a withdrawal: nothing of
+    the person stays behind in the history."""
+    entry = ContactPoint.objects.select_for_update().filter(pk=contact_point.pk).first()
+    if entry is not None:
+        _erase(entry, Departure.Reason.REMOVED)
+
+
 def members_reconfirm_yearly():
     """The yearly re-confirmation, run daily by Celery beat.
 
@@ -243,17 +253,19 @@ def _erase(entry, reason):
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(ContactPoint), object_id=str(entry.pk)
     ).update(object_repr=gettext("Erased contact point"))
-    entry.delete()
+    # The change history holds what the person's entry said: it goes, with the entry.
+    audit.erase(entry)
 
 
 def _set_languages_and_expertise(entry, languages, expertise):
     entry.languages.exclude(language__in=languages).delete()
     known = set(entry.languages.values_list("language", flat=True))
-    ContactPointLanguage.objects.bulk_create(
+    added = ContactPointLanguage.objects.bulk_create(
         ContactPointLanguage(contact_point=entry, language=code)
         for code in languages
         if code not in known
     )
+    audit.record_bulk(ContactPointLanguage, created=added)
     entry.expertise.set(expertise)
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin
+from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin, TabularLabelsMixin
 from carportal.pdf import pdf_admin_action
 from carportal.spreadsheets import SpreadsheetAdminMixin
 from projects.models import Project, ProjectFunding, ProjectPartner
@@ -9,14 +9,14 @@ from projects.resources import ProjectResource
 from projects.views import factsheet_pdf
 
 
-class ProjectPartnerInline(admin.TabularInline):
+class ProjectPartnerInline(TabularLabelsMixin, admin.TabularInline):
     model = ProjectPartner
     form = PortalForm
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class ProjectFundingInline(admin.TabularInline):
+class ProjectFundingInline(TabularLabelsMixin, admin.TabularInline):
     model = ProjectFunding
     form = PortalForm
     extra = 0

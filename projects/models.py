@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from carportal.markdown import MarkdownField
 from carportal.models import (
     Country,
+    NewestFirstIndex,
     Organisation,
     Period,
     PeriodQuerySet,
@@ -160,6 +161,9 @@ class Project(Publishable, Period):
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
+        indexes = [
+            NewestFirstIndex("start_date", name="project_order"),
+        ]
         permissions = [
             ("import_project", _("Can import projects from a spreadsheet")),
             ("export_project", _("Can export projects to a spreadsheet")),

@@ -1,11 +1,15 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carportal.dates import format_date, precision_field
 from carportal.markdown import MarkdownField
 from carportal.models import (
     Attachment,
+    NewestFirstIndex,
     Organisation,
     Publishable,
     PublishableQuerySet,
@@ -16,18 +20,30 @@ from projects.models import Project
 
 
 class PublicationQuerySet(PublishableQuerySet):
+    def newest_first(self):
+        """By publication date; an undated one by the end of the project it came from (the
+        best date known for it), rather than after every dated one however old."""
+        return self.order_by(
+            Coalesce("published_on", "project__end_date").desc(nulls_last=True), "title"
+        )
+
     def for_list(self):
         return self.prefetch_related("editions")
 
     def for_detail(self, drafts=False):
         """A published publication's page (or a draft's, for staff to preview), with only the
         published rows it links to."""
+        from meetings.models import Meeting
+
         published = Publication.objects.published()
         return self.published_unless(drafts).prefetch_related(
             # Prefetches rather than joins, so that a draft project or original reads as None.
             models.Prefetch("project", queryset=Project.objects.published()),
             models.Prefetch("amends", queryset=published),
             models.Prefetch("addenda", queryset=published),
+            models.Prefetch("builds_on", queryset=published),
+            models.Prefetch("built_upon_by", queryset=published),
+            models.Prefetch("meetings", queryset=Meeting.objects.published()),
             "editions",
             "organisations",
             models.Prefetch("topics", queryset=Topic.objects.active()),
@@ -58,6 +74,15 @@ class Publication(Publishable):
         help_text=_("Leave empty if unknown. With a month or year precision, any day in it."),
     )
     published_precision = precision_field(_("publication date precision"))
+    publish_on = models.DateField(
+        _("go public on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "To publish a draft later: it goes public on this day, shortly after midnight "
+            "(Stockholm time). Leave empty to publish by hand."
+        ),
+    )
     project = models.ForeignKey(
         Project,
         on_delete=models.PROTECT,
@@ -78,6 +103,16 @@ class Publication(Publishable):
     )
     summary = models.TextField(_("summary"), help_text=_("Shown in lists and search results."))
     description = MarkdownField(_("description"), blank=True)
+    builds_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="built_upon_by",
+        verbose_name=_("builds on"),
+        help_text=_(
+            "Publications this one is based on or summarises; each page links to the other."
+        ),
+    )
     amends = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -94,6 +129,12 @@ class Publication(Publishable):
         ordering = [models.F("published_on").desc(nulls_last=True), "title"]
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
+        indexes = [
+            # Lists read a page in this order: without the index, every row is sorted first.
+            NewestFirstIndex("published_on", name="publication_order"),
+            # Which kinds the list's filter offers: a look-up per kind (carportal/filters.py).
+            models.Index(fields=["kind", "status"], name="publication_kind"),
+        ]
         permissions = [
             ("import_publication", _("Can import publications from a spreadsheet")),
             ("export_publication", _("Can export publications to a spreadsheet")),
@@ -108,6 +149,15 @@ class Publication(Publishable):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.status == Publishable.Status.PUBLISHED:
+            self.publish_on = None  # published now: no longer waiting for its day
+        elif self.publish_on and self.publish_on < timezone.localdate():
+            raise ValidationError(
+                {"publish_on": _("That day has passed: choose a later one, or publish now.")}
+            )
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
@@ -133,6 +183,10 @@ class Edition(Attachment):
         ordering = ["publication", "language"]
         verbose_name = _("language edition")
         verbose_name_plural = _("language editions")
+        indexes = [
+            # The language filter: publications with an edition in a language.
+            models.Index(fields=["language", "publication"], name="edition_language"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "language"],
@@ -145,3 +199,19 @@ class Edition(Attachment):
 
     def __str__(self):
         return f"{self.publication} ({self.get_language_display()})"
+
+
+def publish_scheduled(today=None):
+    """Publish the drafts whose day has come; returns them.
+
+    Each is saved on its own, so the change reaches the page cache and the history like an
+    editor's "Save and publish".
+    """
+    today = today or timezone.localdate()
+    due = Publication.objects.filter(status=Publishable.Status.DRAFT, publish_on__lte=today)
+    published = []
+    for publication in due:
+        publication.status, publication.publish_on = Publishable.Status.PUBLISHED, None
+        publication.save(update_fields=["status", "publish_on"])
+        published.append(publication)
+    return published

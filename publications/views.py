@@ -37,7 +37,7 @@ def edition_download(request, slug, language):
         publication__status=Publishable.Status.PUBLISHED,
         language=language,
     )
-    return attachment_response(edition)
+    return attachment_response(edition, download="download" in request.GET)
 
 
 def publication_catalogue_pdf(request):

@@ -21,7 +21,9 @@ from urllib.parse import quote
 
 import pypdf
 import pytest
+from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -31,6 +33,8 @@ from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, resolve
 
 from carportal.cache import current_generation
+from carportal.import_jobs import ImportJob
+from carportal.models import Page
 from carportal.pdf_jobs import PDFJob
 from network import links, services
 from network.models import ContactPoint, Departure
@@ -110,14 +114,29 @@ def admin_model(label, answers, **views):
 
 def spreadsheets(label, answers):
     """Rows for the import and export pages of one model's admin list: the confirmation of an
-    import takes a POST (carportal/spreadsheets.py)."""
+    import takes a POST (carportal/spreadsheets.py); a large import's page is its owner's
+    only (carportal/import_jobs.py), and a POST there sends them back to it."""
     name = label.replace(".", "_")
     return {
         f"admin:{name}_import": answers,
         f"admin:{name}_process_import": staff(405, 405),
         f"admin:{name}_process_import [POST]": answers,
         f"admin:{name}_export": answers,
+        f"admin:{name}_import_job": answers,
+        f"admin:{name}_import_job [POST]": tuple(
+            Redirect("{url}") if answer == 200 else answer for answer in answers
+        ),
     }
+
+
+# The lists with spreadsheet import and export, and who may use them.
+SPREADSHEET_LISTS = {
+    "carportal.organisation": CONTENT_ADMIN,
+    "meetings.meeting": CONTENT_ADMIN,
+    "projects.project": CONTENT_ADMIN,
+    "publications.publication": CONTENT_ADMIN,
+    "network.contactpoint": NETWORK_ADMIN,
+}
 
 
 # What each of ROLES gets, in that order: a status code, or a Redirect whose target is
@@ -126,7 +145,10 @@ def spreadsheets(label, answers):
 EXPECTED = {
     # Public content, the same for everyone; drafts are nobody's but content staff's.
     "home":                                     everyone(200),
+    "about":                                    everyone(200),
+    "contact":                                  everyone(200),
     "sitemap":                                  everyone(200),
+    "sitemap_section":                          everyone(200),
     "health":                                   everyone(200),
     "meetings:presidency_list":                 everyone(200),
     "meetings:presidency_detail":               everyone(200),
@@ -215,6 +237,9 @@ EXPECTED = {
     # Network staff may look topics up (see admin:autocomplete), not edit them.
     **admin_model("carportal.topic",            staff(200, 200), add=staff(200, 403)),
     **admin_model("carportal.organisation",     CONTENT_ADMIN),
+    # The about and contact pages are edited, never added or deleted, by anyone.
+    **admin_model("carportal.page",             CONTENT_ADMIN, add=staff(403, 403),
+                                                delete=staff(403, 403)),
     **admin_model("meetings.presidency",        CONTENT_ADMIN),
     **admin_model("meetings.meeting",           CONTENT_ADMIN),
     **admin_model("meetings.meetingsession",    CONTENT_ADMIN),
@@ -225,14 +250,21 @@ EXPECTED = {
     **admin_model("network.contactpoint",       NETWORK_ADMIN, delete=SUPERUSERS_ONLY),
     # Spreadsheets: import and export each need a permission of their own (besides adding and
     # changing, or viewing), which the roles hold for their lists.
-    **spreadsheets("carportal.organisation",    CONTENT_ADMIN),
-    **spreadsheets("meetings.meeting",          CONTENT_ADMIN),
-    **spreadsheets("projects.project",          CONTENT_ADMIN),
-    **spreadsheets("publications.publication",  CONTENT_ADMIN),
-    **spreadsheets("network.contactpoint",      NETWORK_ADMIN),
+    **{row: answers for label, who in SPREADSHEET_LISTS.items()
+       for row, answers in spreadsheets(label, who).items()},
     # The anonymous count of departures is written by withdrawals only: nobody adds or deletes.
     **admin_model("network.departure",          NETWORK_ADMIN, add=SUPERUSERS_ONLY,
                                                 delete=SUPERUSERS_ONLY),
+    # The change history (carportal/audit.py) is read-only, and each role reads the changes of
+    # the records it may view: network staff no meeting's, content staff no contact point's
+    # (an entry nobody may read is "not found", and the admin sends them to its index).
+    "admin:app_list [auditlog]":                staff(200, 200),
+    **admin_model("auditlog.logentry",          staff(200, 200), add=SUPERUSERS_ONLY,
+                                                change=staff(200, ADMIN_INDEX),
+                                                history=staff(200, ADMIN_INDEX),
+                                                delete=SUPERUSERS_ONLY),
+    "admin:auditlog_logentry_change [network]": staff(ADMIN_INDEX, 200),
+    "admin:auditlog_logentry_history [network]": staff(ADMIN_INDEX, 200),
 }
 # fmt: on
 
@@ -242,7 +274,16 @@ MEMBER_LISTS = {"network:directory", "network:directory_csv", "network:directory
 
 # Each URL's arguments, from the sample objects (published ones; drafts for a [draft] row).
 # An admin page's object_id needs no entry: it is the sample of the model the URL names.
+def import_job_of(label):
+    return lambda objects: {"job_id": import_job(objects, label).id}
+
+
 SAMPLES = {
+    **{
+        f"admin:{label.replace('.', '_')}_import_job": import_job_of(label)
+        for label in SPREADSHEET_LISTS
+    },
+    "sitemap_section": lambda o: {"section": "publications"},
     "meetings:presidency_detail": lambda o: {"slug": o.presidency.slug},
     "meetings:presidency_report_pdf": lambda o: {"slug": o.presidency.slug},
     "meetings:detail": lambda o: {"slug": o.meeting.slug},
@@ -258,6 +299,9 @@ SAMPLES = {
     "admin:app_list": lambda o: {"app_label": "meetings"},
     "admin:app_list [network]": lambda o: {"app_label": "network"},
     "admin:app_list [auth]": lambda o: {"app_label": "auth"},
+    "admin:app_list [auditlog]": lambda o: {"app_label": "auditlog"},
+    "admin:auditlog_logentry_change [network]": lambda o: contact_point_entry(o),
+    "admin:auditlog_logentry_history [network]": lambda o: contact_point_entry(o),
     "admin:view_on_site": lambda o: on_site(o.meeting),
     "admin:view_on_site [network]": lambda o: on_site(o.admin["network.contactpoint"]),
     "admin:auth_user_password_change": lambda o: {"id": o.admin["auth.user"].pk},
@@ -270,11 +314,40 @@ QUERIES = {
 }
 
 
+def history_entry(obj):
+    """The change history's entry of ``obj``'s creation."""
+    return LogEntry.objects.get_for_object(obj).earliest()
+
+
+def contact_point_entry(objects):
+    return {"object_id": history_entry(objects.admin["network.contactpoint"]).pk}
+
+
 def report_job(objects):
     """The job of the sample presidency's report, under the content generation of the test
     (each test starts with an empty cache, so with a new one)."""
     query = f"slug={objects.presidency.slug}"
     return PDFJob("reports", query, current_generation(), "http://testserver/", "en")
+
+
+def import_job(objects, label):
+    """A large import into the list ``label`` by the staff who import it, waiting for its
+    check (each test starts with an empty cache, so the job is made anew)."""
+    job = ImportJob(
+        "sample-job",
+        {
+            "user": objects.importers[label].pk,
+            "model": apps.get_model(label)._meta.label,
+            "file_name": "contact-points.csv",
+            "total": 2000,
+            "step": "check",
+            "state": "waiting",
+            "since": time.time(),
+            "done": 0,
+        },
+    )
+    job.save()
+    return job
 
 
 def made(job):
@@ -476,6 +549,13 @@ def build_world():
     network_staff.groups.add(Group.objects.get(name="Network manager"))
     sessions["content_staff"] = staff_session(content_staff)
     sessions["network_staff"] = staff_session(network_staff)
+    published.importers = {
+        "carportal.organisation": content_staff,
+        "meetings.meeting": content_staff,
+        "projects.project": content_staff,
+        "publications.publication": content_staff,
+        "network.contactpoint": network_staff,
+    }
 
     attempt = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "someone"}
     published.admin = {
@@ -487,6 +567,7 @@ def build_world():
         "carportal.country": published.presidency.country,
         "carportal.topic": TopicFactory(),
         "carportal.organisation": OrganisationFactory(),
+        "carportal.page": Page.objects.get(slug=Page.Slug.ABOUT),
         "meetings.presidency": published.presidency,
         "meetings.meeting": published.meeting,
         "meetings.meetingsession": published.session,
@@ -495,6 +576,7 @@ def build_world():
         "network.contactpoint": other,
         "network.departure": Departure.objects.get(),
     }
+    published.admin["auditlog.logentry"] = history_entry(published.meeting)
     draft.admin = published.admin
     return SimpleNamespace(
         published=published,
@@ -552,15 +634,19 @@ def test_each_role_gets_what_the_table_says(world, row, role):
 
 
 TEXT = re.compile(r"text/|application/(json|javascript|xml)")
+# Uploaded files, which staff wrote and no member's details fill in.
+UPLOADED_FILES = {"meetings:document", "publications:edition", "staff_file"}
 
 
-def text_of(response):
+def text_of(row, response):
     """What a reader of the answer sees: the text of a page or of a PDF made by the portal;
-    None for an uploaded file, which staff wrote and no member's details fill in."""
+    None for an uploaded file."""
     content = b"".join(response)
     if TEXT.match(response["Content-Type"]):
         return content.decode()
-    if response.get("Content-Disposition", "").startswith("attachment"):
+    if split(row)[0] in UPLOADED_FILES or response.get("Content-Disposition", "").startswith(
+        "attachment"
+    ):
         return None
     assert response["Content-Type"] == "application/pdf"
     return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
@@ -570,7 +656,7 @@ def assert_no_leak(world, row, role, response):
     """No answer names a person in the network, but for the member lists shown to those who
     may see them, the admin shown to network staff, and a person's own details shown to them."""
     key = split(row)[0]
-    text = text_of(response)
+    text = text_of(row, response)
     if text is None or (role == "network_staff" and URLCONF[key].startswith("admin/")):
         return
     own = world.people.get(role)

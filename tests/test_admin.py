@@ -2,16 +2,18 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from carportal.models import Organisation as OrganisationModel
-from carportal.models import Publishable
+from carportal.models import Page, Publishable
 from meetings.models import Meeting
 from projects.models import Project, ProjectFunding
 from publications.models import Publication
 from tests.carportal.factories import CountryFactory, OrganisationFactory, TopicFactory
+from tests.carportal.test_documents import pdf_bytes
 from tests.meetings.factories import (
     MeetingDocumentFactory,
     MeetingFactory,
@@ -53,10 +55,9 @@ def test_every_back_office_page_renders(admin_client, content, model):
 
     assert admin_client.get(changelist).status_code == 200
     assert admin_client.get(f"{changelist}?q=a").status_code == 200
-    assert (
-        admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code
-        == 200
-    )
+    # The about and contact pages are only ever edited (carportal.Page).
+    add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == (403 if model is Page else 200)
     change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
     assert admin_client.get(change).status_code == 200
 
@@ -84,6 +85,12 @@ def meeting_form(country, **overrides):
         "sessions-1-position": "2",
         "documents-TOTAL_FORMS": "0",
         "documents-INITIAL_FORMS": "0",
+        # Each session's speakers, edited within it.
+        **{
+            f"sessions-{index}-presentations-{count}": "0"
+            for index in (0, 1)
+            for count in ("TOTAL_FORMS", "INITIAL_FORMS")
+        },
     }
     data.update(overrides)
     return data
@@ -407,3 +414,102 @@ def test_long_texts_say_they_take_markdown(admin_client):
 
     assert "Markdown: **bold**, *italic*" in page  # the description
     assert "Markdown within a line" in page  # the outcomes, one per line
+
+
+def test_staff_add_speakers_within_the_meeting_form(admin_client):
+    organisation = OrganisationFactory(name="Barnahus Iceland")
+    data = meeting_form(
+        CountryFactory(),
+        **{
+            "sessions-0-date": "2025-03-04",
+            "sessions-1-date": "2025-03-05",
+            "sessions-1-presentations-TOTAL_FORMS": "2",
+            "sessions-1-presentations-0-speaker": "Bragi Guðbrandsson",
+            "sessions-1-presentations-0-organisation": organisation.pk,
+            "sessions-1-presentations-0-position": "1",
+            "sessions-1-presentations-1-title": "Online grooming: what works",
+            "sessions-1-presentations-1-speaker": "Kadri Näidis",
+            "sessions-1-presentations-1-position": "2",
+        },
+    )
+
+    response = admin_client.post(reverse("admin:meetings_meeting_add"), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    workshop = Meeting.objects.get().sessions.get(position=2)
+    assert [(p.speaker, p.organisation) for p in workshop.presentations.all()] == [
+        ("Bragi Guðbrandsson", organisation),
+        ("Kadri Näidis", None),
+    ]
+
+
+def test_a_session_outside_its_meeting_is_refused_at_its_date(admin_client):
+    data = meeting_form(CountryFactory(), **{"sessions-1-date": "2025-03-07"})
+
+    response = admin_client.post(reverse("admin:meetings_meeting_add"), data)
+
+    assert response.status_code == 200 and not Meeting.objects.exists()
+    page = response.content.decode()
+    assert "This day is outside the meeting (4–5 March 2025)" in page
+
+
+def test_moving_a_meeting_flags_the_sessions_it_leaves_behind(admin_client):
+    country = CountryFactory()
+    admin_client.post(
+        reverse("admin:meetings_meeting_add"),
+        meeting_form(country, **{"sessions-0-date": "2025-03-04", "sessions-1-date": "2025-03-05"}),
+    )
+    meeting = Meeting.objects.get()
+    first, second = meeting.sessions.order_by("position")
+    moved = meeting_form(
+        country,
+        start_date="2025-04-10",
+        end_date="2025-04-11",
+        **{
+            "sessions-INITIAL_FORMS": "2",
+            "sessions-0-id": first.pk,
+            "sessions-0-meeting": meeting.pk,
+            "sessions-0-date": "2025-03-04",
+            "sessions-1-id": second.pk,
+            "sessions-1-meeting": meeting.pk,
+            "sessions-1-date": "2025-03-05",
+        },
+    )
+
+    response = admin_client.post(reverse("admin:meetings_meeting_change", args=[meeting.pk]), moved)
+
+    assert response.status_code == 200
+    assert response.content.decode().count("This day is outside the meeting") == 2
+    meeting.refresh_from_db()
+    assert str(meeting.start_date) == "2025-03-04"  # nothing saved
+
+
+def test_after_an_error_staff_are_told_which_files_to_choose_again(admin_client):
+    data = {
+        "title": "",  # forgotten: the page comes back with errors
+        "slug": "guidelines-trafficking",
+        "kind": "guidelines",
+        "status": "draft",
+        "summary": "A summary kept after the error.",
+        "editions-TOTAL_FORMS": "1",
+        "editions-INITIAL_FORMS": "0",
+        "editions-0-language": "en",
+        "editions-0-file": SimpleUploadedFile("guidelines-en.pdf", pdf_bytes()),
+    }
+
+    response = admin_client.post(reverse("admin:publications_publication_add"), data)
+
+    page = response.content.decode()
+    assert "Choose these files again before saving: guidelines-en.pdf." in page
+    assert "A summary kept after the error." in page
+
+
+def test_publishing_with_the_button_is_logged_as_a_change_of_status(admin_client):
+    meeting = MeetingFactory(draft=True)
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    data = meeting_form(meeting.country, title=meeting.title, slug=meeting.slug)
+
+    admin_client.post(url, {**data, "status": "draft", "_publish": "Save and publish"})
+
+    logged = LogEntry.objects.get(object_id=str(meeting.pk)).get_change_message()
+    assert "Status" in logged and "No fields changed" not in logged

@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "import_export",
+    "nested_admin",
+    # Before carportal, whose admin replaces auditlog's list of entries.
+    "carportal.apps.ChangeHistoryConfig",
     "carportal",
     "meetings",
     "projects",
@@ -49,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the change history records the request's user as the actor.
+    "carportal.audit.ChangeHistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a refused sign-in into the lockout page.
@@ -140,6 +145,12 @@ CELERY_BEAT_SCHEDULE = {
     "network-reconfirm-members": {
         "task": "network.tasks.reconfirm_members",
         "schedule": timedelta(hours=24),
+    },
+    # Drafts scheduled to go public today (Publication.publish_on): within 15 minutes of
+    # midnight, Stockholm time (docs/adr/0009).
+    "publications-publish-scheduled": {
+        "task": "publications.tasks.publish_scheduled_publications",
+        "schedule": timedelta(minutes=15),
     },
     # Stored PDFs of past content generations, which are never served again.
     "carportal-prune-pdf-exports": {
@@ -248,6 +259,9 @@ PAGINATE_BY = 20
 # SPREADSHEET_IMPORT_MAX_BYTES is refused before it is read, and so is a workbook that would
 # unpack to ten times as much (carportal/uploads.py, which also drops rows left empty).
 SPREADSHEET_IMPORT_MAX_BYTES = env.int("SPREADSHEET_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# A file of more rows than this (a thousand contact points take about a second to check) is
+# checked and imported by a Celery task while staff wait on a progress page (import_jobs.py).
+SPREADSHEET_IMPORT_TASK_ROWS = env.int("SPREADSHEET_IMPORT_TASK_ROWS", default=1000)
 
 # A PDF of more rows than this (publications in a catalogue, each about 30 ms of work; a
 # presidency report's meetings and sessions count half) takes over a second to make: a Celery

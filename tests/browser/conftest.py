@@ -61,7 +61,9 @@ def allow_orm_beside_playwright():
 
 
 @pytest.fixture
-def seeded(transactional_db):
+def seeded(transactional_db, django_db_serialized_rollback):
+    # Serialized rollback restores what migrations made (the about and contact pages, the
+    # roles), which the flush after an earlier transactional test removed.
     call_command("seed", verbosity=0)
 
 

@@ -1,6 +1,7 @@
 import json
 import re
 
+import pypdf
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -94,3 +95,62 @@ def test_local_admin_is_created_once_with_a_random_password(capsys, settings):
 def test_local_admin_is_refused_outside_a_local_run():
     with pytest.raises(CommandError):
         call_command("ensure_local_admin")
+
+
+def test_seed_holds_the_meetings_the_groups_pages_name_each_with_its_project(capsys):
+    seed(capsys)
+
+    protect = Meeting.objects.filter(kind=Meeting.Kind.EXPERT_MEETING, projects__slug="protect")
+    assert protect.count() == 5
+    # The pages give the series' years, not each meeting's date or place.
+    assert not protect.exclude(start_date=None, city="").exists()
+    stockholm = Meeting.objects.get(city="Stockholm")
+    assert (stockholm.period_label, stockholm.projects.get().slug) == ("2016", "protect-ii")
+    assert stockholm.publications.get().slug == "protect-guidelines-addendum"
+    assert Meeting.objects.get(city="Tallinn").projects.get().slug == "protect-ii"
+    st_petersburg = Meeting.objects.get(city="St Petersburg")
+    assert st_petersburg.projects.get().slug == "protect-iii"
+    assert st_petersburg.country.membership == Country.Membership.FORMER_MEMBER
+    roundtable = Meeting.objects.get(projects__slug="begging-criminality")
+    assert roundtable.participants == 60
+    case_management = Meeting.objects.get(slug="protect-expert-meeting-case-management")
+    assert "Lithuanian Ombudsperson for Child Rights" in case_management.summary
+    assert (
+        not Meeting.objects.published().filter(projects=None).exclude(kind="expert_group_meeting")
+    )
+
+
+def test_seed_states_no_lead_partner_or_organiser_the_pages_do_not_give(capsys):
+    seed(capsys)
+
+    leads = dict(
+        Project.objects.filter(partnerships__role="lead").values_list(
+            "slug", "partnerships__organisation__name"
+        )
+    )
+    assert leads == {
+        "protect-ii": "CBSS Secretariat",
+        "audtrain-ii": "CBSS Children at Risk Unit",
+        "robert": "CBSS Expert Group on Children at Risk",
+        "promise-trm": "CBSS Children at Risk Unit",
+    }
+    conference = Meeting.objects.get(slug="youth-criminality-trafficking-conference")
+    assert not conference.organisers.exists() and not conference.co_organisers.exists()
+
+
+def test_seed_pages_link_what_they_name_and_mark_their_files_as_samples(client, capsys):
+    seed(capsys)
+
+    guide = client.get("/publications/transnational-child-protection-practical-guide/")
+    cycle = client.get("/publications/creating-a-cycle-of-protection/")
+    helsinki = client.get("/meetings/eg-car-helsinki-2024-05/").content.decode()
+
+    assert 'href="/publications/protect-guidelines/"' in guide.content.decode()
+    assert 'href="/publications/in-need-of-targeted-support/"' in cycle.content.decode()
+    assert helsinki.count("Finnish National Rapporteur on Trafficking in Human Beings") == 1
+    assert "Sample file" in cycle.content.decode()
+    assert not Edition.objects.filter(is_sample=False).exists()
+    for edition in Edition.objects.all():
+        with default_storage.open(edition.file.name) as handle:
+            first_page = pypdf.PdfReader(handle).pages[0].extract_text()
+        assert first_page.startswith("Placeholder document")

@@ -62,11 +62,31 @@ def test_partial_dates_widen_to_the_period_they_stand_for(start, end, expected):
         ((datetime.date(2014, 1, 1), datetime.date(2015, 12, 31), "year", "year"), "2014 – 2015"),
         ((datetime.date(2016, 1, 1), datetime.date(2016, 12, 31), "year", "year"), "2016"),
         ((datetime.date(2024, 5, 13), None), "13 May 2024"),
-        ((None, None), "Dates not recorded"),
+        # Nothing known: pages leave the value out.
+        ((None, None), ""),
     ],
 )
 def test_periods_read_naturally(args, text):
     assert format_period(*args) == text
+
+
+TODAY = datetime.date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        # Tense follows the date: an end in the past has happened, one to come has not.
+        ((None, datetime.date(2013, 12, 31), "day", "year"), "Ended in 2013"),
+        ((None, datetime.date(2024, 9, 17)), "Ended on 17 September 2024"),
+        ((None, datetime.date(2030, 12, 31), "day", "year"), "Until 2030"),
+        # A project without a recorded end is not said to be running still.
+        ((datetime.date(2015, 1, 1), None, "year"), "Started in 2015"),
+        ((datetime.date(2030, 3, 1), None), "From 1 March 2030"),
+    ],
+)
+def test_an_open_period_reads_in_the_tense_of_its_dates(args, text):
+    assert format_period(*args, open_ended=True, today=TODAY) == text
 
 
 def test_partial_date_shows_only_what_is_known():

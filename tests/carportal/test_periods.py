@@ -93,15 +93,16 @@ def test_project_status_reads_partial_dates_by_the_same_rule(fields, today, stat
     assert Project.objects.with_period_status(today).get().period_status == status
 
 
-def test_a_planned_project_reads_from_its_start_and_a_running_one_since(client):
+def test_a_planned_project_reads_from_its_start_and_a_started_one_when_it_started(client):
     ProjectFactory(title="Planned", start_date=datetime.date(2030, 3, 1), end_date=None)
     ProjectFactory(title="Started", start_date=datetime.date(2019, 1, 1), end_date=None)
 
     html = client.get(reverse("projects:list")).content.decode()
 
     assert "From 1 March 2030" in html
-    assert "Since 1 March 2030" not in html
-    assert "Since 1 January 2019" in html
+    assert "Started on 1 March 2030" not in html
+    # Not "Since": nobody recorded whether it still runs.
+    assert "Started on 1 January 2019" in html
 
 
 def test_a_session_ending_before_it_starts_is_told_about_times():

@@ -260,13 +260,36 @@ def test_a_member_who_dropped_out_comes_back_with_their_link(client):
 
 
 def assert_nowhere_in_the_database(values):
-    """No text column of any table holds any of ``values``."""
+    """No text or JSON column of any table holds any of ``values``."""
     for model in apps.get_models():
         text_fields = [
             field.name
             for field in model._meta.concrete_fields
-            if isinstance(field, models.CharField | models.TextField)
+            if isinstance(field, models.CharField | models.TextField | models.JSONField)
         ]
         for row in model.objects.values_list(*text_fields):
             for value in values:
                 assert not any(value in str(cell) for cell in row), (model, value)
+
+
+@pytest.mark.parametrize("how", ["delete page", "delete selected"])
+def test_an_administrator_deleting_an_entry_erases_it_like_a_withdrawal(admin_client, how):
+    entry = ApprovedContactPointFactory(
+        first_name="Jūratė", last_name="Pavyzdytė", email="jurate@example.org", phone="+37061111111"
+    )
+    admin_client.post(
+        f"/admin/network/contactpoint/{entry.pk}/change/",
+        {**details(entry), "job_title": "Prosecutor"},
+    )
+
+    if how == "delete page":
+        admin_client.post(f"/admin/network/contactpoint/{entry.pk}/delete/", {"post": "yes"})
+    else:
+        admin_client.post(
+            "/admin/network/contactpoint/",
+            {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+        )
+
+    assert not ContactPoint.objects.exists()
+    assert Departure.objects.get().reason == Departure.Reason.REMOVED
+    assert_nowhere_in_the_database(["Jūratė", "Pavyzdytė", "jurate@example.org", "61111111"])

@@ -135,7 +135,7 @@ def test_every_edition_language_is_named_in_english_and_in_itself(client):
     html = client.get(publication.get_absolute_url()).content.decode()
 
     for language in Language:
-        assert f"Download in {language.label}" in html
+        assert f"Read in {language.label}" in html
     assert '<span lang="fi">suomi</span>' in html
 
 

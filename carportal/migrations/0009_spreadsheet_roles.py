@@ -55,11 +55,11 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("carportal", "0004_spreadsheet_permissions"),
-        ("meetings", "0005_spreadsheet_permissions"),
-        ("network", "0005_spreadsheet_permissions"),
-        ("projects", "0004_spreadsheet_permissions"),
-        ("publications", "0003_spreadsheet_permissions"),
+        ("carportal", "0008_spreadsheet_permissions"),
+        ("meetings", "0008_spreadsheet_permissions"),
+        ("network", "0007_spreadsheet_permissions"),
+        ("projects", "0005_spreadsheet_permissions"),
+        ("publications", "0006_spreadsheet_permissions"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]

@@ -1,15 +1,17 @@
-/* The progress page of a large PDF (templates/pdf/job.html).
+/* The progress page of a background job: a large PDF (templates/pdf/job.html) or a large
+   spreadsheet import (templates/admin/import_job.html); carportal/jobs.py.
    Without JavaScript the visitor chooses "Check again". With it, the page asks the server
-   every few seconds and, when the job moves on, replaces the status and the actions in
-   place: the page never reloads, and screen readers announce the new status politely
-   (role="status"). Nothing else on the page depends on this file. */
+   every few seconds and, when what the job says has changed (its state, or the rows done),
+   replaces the status and the actions in place: the page never reloads, and screen readers
+   announce the new status politely (role="status"). Nothing else on the page depends on
+   this file. */
 (function () {
   "use strict";
 
   var INTERVAL_MS = 2000;
   var GIVE_UP_MS = 15 * 60 * 1000;
-  var status = document.getElementById("pdf-job-status");
-  var actions = document.getElementById("pdf-job-actions");
+  var status = document.getElementById("job-status");
+  var actions = document.getElementById("job-actions");
   if (!status || !actions || !window.fetch || !window.DOMParser) {
     return;
   }
@@ -22,14 +24,13 @@
 
   function update(html) {
     var page = new DOMParser().parseFromString(html, "text/html");
-    var next = page.getElementById("pdf-job-status");
-    var nextActions = page.getElementById("pdf-job-actions");
+    var next = page.getElementById("job-status");
+    var nextActions = page.getElementById("job-actions");
     if (!next || !nextActions) {
       return;
     }
-    var state = next.getAttribute("data-state");
-    if (state !== status.getAttribute("data-state")) {
-      status.setAttribute("data-state", state);
+    if (next.innerHTML !== status.innerHTML) {
+      status.setAttribute("data-state", next.getAttribute("data-state"));
       status.innerHTML = next.innerHTML;
       actions.innerHTML = nextActions.innerHTML;
     }
@@ -42,7 +43,7 @@
     window
       .fetch(url, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
-        // A job of content that has changed since leads to the current one.
+        // A PDF job of content that has changed since leads to the current one.
         url = response.url;
         return response.ok ? response.text() : "";
       })
