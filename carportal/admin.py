@@ -24,6 +24,8 @@ from carportal.models import (
     ReferenceData,
     Topic,
 )
+from carportal.resources import OrganisationResource
+from carportal.spreadsheets import SpreadsheetAdminMixin
 
 
 class PortalForm(forms.ModelForm):
@@ -275,13 +277,14 @@ class TopicAdmin(ReferenceDataAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ReferenceDataAdmin):
+class OrganisationAdmin(SpreadsheetAdminMixin, ReferenceDataAdmin):
     list_display = ["name", "short_name", "kind", "country", "is_active"]
     list_filter = ["kind", "country", "is_active"]
     list_select_related = ["country"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
+    resource_classes = [OrganisationResource]
 
 
 class ModelFilter(admin.SimpleListFilter):

@@ -1,13 +1,15 @@
 """Dates known to a day, a month or a year: how they widen, compare and read.
 
 The group's own pages often give only "June 2018" or "concluded in 2012". One rule widens such
-a date to the days it stands for; queries (`carportal.models.PeriodQuerySet`), pages, calendars
-and PDFs all read partial dates through this module, so they never disagree.
+a date to the days it stands for; queries (`carportal.models.PeriodQuerySet`), pages, calendars,
+PDFs and spreadsheets all read partial dates through this module, so they never disagree.
 """
 
 import calendar
+import datetime
 import functools
 import operator
+import re
 
 from django.db import models
 from django.utils import timezone
@@ -101,6 +103,27 @@ def format_period(
             return f"{start.day}–{last}"
         return f"{date_format(start, 'j F')} – {last}"
     return f"{first} – {last}"
+
+
+ISO_PARTIAL = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
+
+
+def parse_iso(text):
+    """The date and precision that "2026", "2026-05" or "2026-05-14" stand for (the first day
+    of a month or a year); ValueError for anything else."""
+    match = ISO_PARTIAL.fullmatch(text.strip())
+    if not match:
+        raise ValueError(text)
+    year, month, day = (int(part) if part else None for part in match.groups())
+    precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+    return datetime.date(year, month or 1, day or 1), precision
+
+
+def format_iso(day, precision=DatePrecision.DAY):
+    """A date written as precisely as it is known, as `parse_iso` reads it: "2026-05"."""
+    if not day:
+        return ""
+    return day.isoformat()[: {DatePrecision.YEAR: 4, DatePrecision.MONTH: 7}.get(precision, 10)]
 
 
 def on_or_after(field, precision_field, day):

@@ -256,6 +256,10 @@ class Organisation(ReferenceData):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        permissions = [
+            ("import_organisation", _("Can import organisations from a spreadsheet")),
+            ("export_organisation", _("Can export organisations to a spreadsheet")),
+        ]
 
     def __str__(self):
         return self.name

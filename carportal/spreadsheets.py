@@ -1,30 +1,43 @@
-"""Spreadsheets the portal writes and reads (CSV and XLSX), safe to open in Excel.
+"""Spreadsheets the portal writes and reads (CSV, XLSX and JSON), safe to open in Excel.
 
 A cell that starts with = + - @, a tab or a carriage return is a formula to Excel and
 LibreOffice, so a value typed by anyone (a name, an organisation) could run when staff open
 an export. Every cell the portal writes goes through ``escape_formula``, which puts an
 apostrophe in front of such a value: spreadsheets show it as text. Imports undo exactly that
 (``unescape_formula``), so an exported file imports back unchanged.
+
+What an uploaded file may be is checked in carportal/uploads.py; what its columns and cells
+may hold, here.
 """
 
 import csv
-from datetime import datetime
+import logging
+from datetime import date, datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.admin import ImportExportMixin
-from import_export.formats import base_formats
+from import_export.fields import Field
 from import_export.resources import ModelResource
+from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
+
+from carportal import dates, uploads
+
+logger = logging.getLogger(__name__)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -65,20 +78,77 @@ def csv_response(rows, *, header, filename):
     return response
 
 
+class ColumnsError(Exception):
+    """A file whose columns do not fit the list it is imported into."""
+
+
 class FormulaSafeResource(ModelResource):
     """An import-export resource whose exports are escaped and whose imports unescaped.
 
-    Its row errors are named by column, as the person who fills in the file knows them.
+    A file's columns are checked before any of its rows: each must be one of the resource's
+    (whatever its case, and spaces around it aside), and the required ones (by default those
+    that identify a row) must be there. An empty row is skipped. Row errors are named by
+    column, as the person who fills in the file knows them. Columns that list related rows
+    (``RelatedRowsField``) are written once the row is saved.
     """
+
+    def get_result_class(self):
+        return ImportResult
 
     def export(self, queryset=None, **kwargs):
         dataset = super().export(queryset, **kwargs)
         _map_cells(dataset, escape_formula)
         return dataset
 
+    def import_data(self, dataset, **kwargs):
+        try:
+            self.check_columns(dataset)
+        except ColumnsError as error:
+            result = self.get_result_class()()
+            result.append_base_error(self.get_error_result_class()(error))
+            return result
+        return super().import_data(dataset, **kwargs)
+
+    def get_required_columns(self):
+        return [self.fields[name].column_name for name in self.get_import_id_fields()]
+
+    def check_columns(self, dataset):
+        """Names the dataset's columns exactly as the resource does, or raises ColumnsError
+        saying which are unknown, there twice or missing."""
+        columns = [field.column_name for field in self.get_export_fields()]
+        known = {column.casefold(): column for column in columns}
+        named = [known.get(str(header).strip().casefold(), header) for header in dataset.headers]
+        problems = []
+        if unknown := [header for header in named if header not in columns]:
+            problems.append(
+                gettext("Unknown columns: %(columns)s. Rename or remove them.")
+                % {"columns": _quoted(unknown)}
+            )
+        if twice := sorted({header for header in named if named.count(header) > 1}):
+            problems.append(
+                gettext("These columns are there twice: %(columns)s.") % {"columns": _quoted(twice)}
+            )
+        if missing := [column for column in self.get_required_columns() if column not in named]:
+            problems.append(
+                gettext("Missing columns: %(columns)s.") % {"columns": _quoted(missing)}
+            )
+        if problems:
+            problems.append(
+                gettext("The columns of this list are %(columns)s.") % {"columns": _quoted(columns)}
+            )
+            raise ColumnsError(" ".join(problems))
+        dataset.headers = named
+
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         _map_cells(dataset, unescape_formula)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if uploads.is_blank_row(row.values()):
+            skipped = self.get_row_result_class()()
+            skipped.import_type = skipped.IMPORT_TYPE_SKIP
+            return skipped
+        return super().import_row(row, instance_loader, **kwargs)
 
     def validate_instance(
         self, instance, import_validation_errors=None, validate_unique=True, exclude=()
@@ -106,6 +176,42 @@ class FormulaSafeResource(ModelResource):
         super().after_import_row(row, row_result, **kwargs)
         if progress := kwargs.get("progress"):
             progress(kwargs["row_number"])
+
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)
+        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
+            return  # nothing may be written, and nothing could be rolled back
+        for field in self.get_import_fields():
+            if isinstance(field, RelatedRowsField):
+                self.import_field(field, instance, row, is_m2m=True)
+
+
+def _quoted(names):
+    return ", ".join(f"“{name}”" for name in names)
+
+
+class ImportResult(Result):
+    """An import's outcome, which also lists each row as the admin's preview shows it."""
+
+    def preview(self):
+        """Every row of the file, numbered as a spreadsheet shows it (the column names are
+        row 1), with what the import does with it and each of its problems by column."""
+        invalid = {row.number: row.error_dict for row in self.invalid_rows}
+        failed = dict(self.row_errors())
+        # Skipped rows are reported too (the resources' default), so the n-th is row n.
+        for number, row in enumerate(self.rows, 1):
+            problems = [
+                ("" if column == NON_FIELD_ERRORS else column, message)
+                for column, found in invalid.get(number, {}).items()
+                for message in found
+            ]
+            problems += [("", str(error.error)) for error in failed.get(number, [])]
+            yield {
+                "number": number + 1,
+                "import_type": row.import_type,
+                "problems": problems,
+                "cells": row.diff or [],
+            }
 
 
 def _map_cells(dataset, function):
@@ -136,6 +242,10 @@ class EmailWidget(TextWidget):
         return email
 
 
+def one_of(codes):
+    return format_lazy(_("use one of {codes}."), codes=", ".join(codes))
+
+
 class CodeWidget(TextWidget):
     """One code from a fixed list (a profession, a status, an ISO country code)."""
 
@@ -160,12 +270,21 @@ class CodeWidget(TextWidget):
         return code
 
 
+def split_list(text, *, commas=True):
+    """The items of a list cell: separated by semicolons or line breaks, or, where ``commas``
+    and there is neither, by commas (codes and slugs never hold one; names may)."""
+    text = "" if text is None else str(text)
+    if commas and not any(separator in text for separator in ";\n"):
+        text = text.replace(",", ";")
+    items = (item.strip() for item in text.replace("\n", ";").split(";"))
+    return list(dict.fromkeys(item for item in items if item))
+
+
 class CodeListWidget(CodeWidget):
     """Codes separated by commas, each from a fixed list; empty is none."""
 
     def clean(self, value, row=None, **kwargs):
-        text = TextWidget.clean(self, value, row, **kwargs)
-        codes = [self.normalise(code.strip()) for code in text.split(",") if code.strip()]
+        codes = [self.normalise(code) for code in split_list(value)]
         unknown = [code for code in codes if code not in self.codes]
         if unknown:
             raise ValueError(
@@ -178,45 +297,96 @@ class CodeListWidget(CodeWidget):
         return ",".join(value or [])
 
 
-class NaturalKeyListWidget(widgets.Widget):
-    """Rows named by their natural key (a topic's slug), separated by commas."""
+class NaturalKeyWidget(widgets.Widget):
+    """A row named by its natural key (a topic's slug, a country's code) or by one of
+    ``names``, other fields that people know it by (an organisation's name or acronym),
+    whatever the case. Exported by ``export_field``, by default its natural key."""
 
-    def __init__(self, model, *, hint):
+    def __init__(self, model, *, hint, names=(), export_field=None):
         super().__init__()
         self.model, self.hint = model, hint
+        self.fields = [model.natural_key_field, *names]
+        self.export_field = export_field or model.natural_key_field
         self.known = None
 
     def keys(self, value):
-        text = "" if value is None else str(value)
-        return list(dict.fromkeys(key.strip() for key in text.split(",") if key.strip()))
+        text = "" if value is None else str(value).strip()
+        return [text] if text else []
 
-    def find(self, keys):
-        field = self.model.natural_key_field
-        return {
-            getattr(obj, field): obj for obj in self.model.objects.filter(**{f"{field}__in": keys})
-        }
+    def lookup(self, keys):
+        """The rows that ``keys`` may name, in one query."""
+        query = Q()
+        for key in keys:
+            for field in self.fields:
+                query |= Q(**{f"{field}__iexact": key})
+        return list(self.model.objects.filter(query)) if keys else []
 
     def prepare(self, cells):
-        """Look up every row named in a column at once, before its cells are cleaned."""
-        self.known = self.find({key for cell in cells for key in self.keys(cell)})
+        """Look up every row named in a column at once, before its cells are cleaned
+        (carportal/bulk_import.py)."""
+        self.known = self.lookup({key for cell in cells for key in self.keys(cell)})
 
-    def clean(self, value, row=None, **kwargs):
-        keys = self.keys(value)
-        found = self.find(keys) if self.known is None else self.known
-        unknown = [key for key in keys if key not in found]
+    def find(self, keys):
+        """The rows named by ``keys``, in their order; ValueError names those that name
+        none, or more than one."""
+        rows = self.lookup(keys) if self.known is None else self.known
+        found, unknown, ambiguous = [], [], []
+        for key in keys:
+            for field in self.fields:
+                matches = [row for row in rows if getattr(row, field).casefold() == key.casefold()]
+                if len(matches) == 1:
+                    found.append(matches[0])
+                    break
+                if matches:
+                    ambiguous.append(key)
+                    break
+            else:
+                unknown.append(key)
         if unknown:
             raise ValueError(
                 gettext("Unknown “%(code)s”: %(hint)s")
                 % {"code": "”, “".join(unknown), "hint": self.hint}
             )
-        return [found[key] for key in keys]
+        if ambiguous:
+            raise ValueError(
+                gettext("“%(code)s” names more than one: %(hint)s")
+                % {"code": "”, “".join(ambiguous), "hint": self.hint}
+            )
+        return found
+
+    def clean(self, value, row=None, **kwargs):
+        found = self.find(self.keys(value))
+        return found[0] if found else None
 
     def render(self, value, obj=None, **kwargs):
-        return ",".join(value or [])
+        return getattr(value, self.export_field) if value else ""
+
+
+class NaturalKeyListWidget(NaturalKeyWidget):
+    """Rows named as NaturalKeyWidget has them, in a list (see split_list: ``commas`` for
+    lists of codes or slugs); empty is none. Exported separated by ``separator``."""
+
+    def __init__(self, model, *, separator=",", commas=True, **kwargs):
+        super().__init__(model, **kwargs)
+        self.separator, self.commas = separator, commas
+
+    def keys(self, value):
+        return split_list(value, commas=self.commas)
+
+    def clean(self, value, row=None, **kwargs):
+        return self.find(self.keys(value))
+
+    def render(self, value, obj=None, **kwargs):
+        return self.separator.join(value or [])
 
 
 class YesNoWidget(widgets.BooleanWidget):
-    """1 or 0 (as exported), yes or no, true or false; an empty cell is no."""
+    """1 or 0 (as exported), yes or no, true or false; an empty cell is ``empty`` (no unless
+    said otherwise)."""
+
+    def __init__(self, *, empty=False):
+        super().__init__()
+        self.empty = empty
 
     checks_whole_value = True
 
@@ -224,13 +394,29 @@ class YesNoWidget(widgets.BooleanWidget):
         if isinstance(value, (bool, int, float)) and value in (0, 1):
             return bool(value)
         text = "" if value is None else str(value).strip().lower()
-        if text in {"", "0", "no", "false"}:
+        if not text:
+            return self.empty
+        if text in {"0", "no", "false"}:
             return False
         if text in {"1", "yes", "true"}:
             return True
         raise ValueError(
             gettext("“%(value)s” is neither yes nor no: write 1 or 0.") % {"value": value}
         )
+
+
+class CountWidget(TextWidget):
+    """A whole number, such as 120; empty is none."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int | float) and value == int(value) and value >= 0:
+            return int(value)
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ValueError(gettext("“%(value)s” is not a whole number.") % {"value": text})
+        return int(text)
 
 
 class DateTimeWidget(widgets.Widget):
@@ -266,8 +452,107 @@ def _parse_datetime(text):
         return None
 
 
+class PartialDateWidget(widgets.Widget):
+    """A date known to a year, a month or a day (carportal/dates.py), written "2026",
+    "2026-05" or "2026-05-14"; a spreadsheet's own date cells are known to the day and a
+    number such as 2026 is a year. Cleans to a (date, precision) pair; empty is no date."""
+
+    HINT = _("write 2026, 2026-05 or 2026-05-14.")
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime):
+            return value.date(), dates.DatePrecision.DAY
+        if isinstance(value, date):
+            return value, dates.DatePrecision.DAY
+        if isinstance(value, int | float) and value == int(value):
+            value = str(int(value))
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None, dates.DatePrecision.DAY
+        try:
+            return dates.parse_iso(text)
+        except ValueError:
+            raise ValueError(
+                gettext("“%(value)s” is not a date: %(hint)s") % {"value": text, "hint": self.HINT}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return dates.format_iso(*value)
+
+
+class PartialDateField(Field):
+    """A partial date and its precision, kept in two model fields, as one column."""
+
+    def __init__(self, attribute, column_name, *, precision):
+        super().__init__(attribute, column_name, widget=PartialDateWidget())
+        self.precision = precision
+
+    def get_value(self, instance):
+        return getattr(instance, self.attribute), getattr(instance, self.precision)
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        day, precision = self.clean(row, **kwargs)
+        setattr(instance, self.attribute, day)
+        setattr(instance, self.precision, precision)
+
+
+def refuse_retired(chosen, kept=()):
+    """Reference data is retired, not deleted: a record keeps the retired rows it has, but
+    none is newly given one, as in the admin's forms (carportal.admin.PortalForm)."""
+    retired = [row for row in chosen if getattr(row, "is_active", True) is False]
+    if retired := [row for row in retired if row not in kept]:
+        raise ValueError(
+            gettext("“%(names)s” is retired: name another, or make it active again in the admin.")
+            % {"names": "”, “".join(map(str, retired))}
+        )
+
+
+class ReferenceField(Field):
+    """A column naming one row of reference data (a country), by a NaturalKeyWidget."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        chosen = self.clean(row, **kwargs)
+        refuse_retired([chosen] if chosen else [], [getattr(instance, self.attribute)])
+        setattr(instance, self.attribute, chosen)
+
+
+class RelatedRowsField(Field):
+    """A column listing related rows by code, slug or name. It is checked with the rest of the
+    row, so a bad value is a row error like any other, and written by ``write`` only once the
+    row has its key (FormulaSafeResource.save_m2m). ``key`` is the attribute of a related row
+    that the column shows."""
+
+    def __init__(self, *args, key, write, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key, self.write = key, write
+
+    def related(self, instance):
+        return getattr(instance, self.attribute).all()
+
+    def get_value(self, instance):
+        if instance.pk is None:
+            return []
+        return [getattr(row, self.key) for row in self.related(instance)]
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        cleaned = self.clean(row, **kwargs)
+        if is_m2m:
+            self.write(instance, cleaned)
+        elif any(getattr(value, "is_active", True) is False for value in cleaned):
+            refuse_retired(cleaned, list(self.related(instance)) if instance.pk else [])
+
+    def unchanged(self, instance, row, **kwargs):
+        """Whether the row lists the rows related now, in any order."""
+        listed = {getattr(value, self.key, value) for value in self.clean(row, **kwargs)}
+        return listed == set(self.get_value(instance))
+
+
 class UploadGone(Exception):
     """The file uploaded for an import is no longer kept (see UploadStorage)."""
+
+
+class UploadStoreDown(Exception):
+    """The cache, where an uploaded file waits for its confirmation, does not answer."""
 
 
 class UploadStorage(CacheStorage):
@@ -275,28 +560,51 @@ class UploadStorage(CacheStorage):
 
     In the cache rather than on a web server's disk: every web process sees it, and a file
     of personal data that nobody confirms is gone after an hour instead of staying behind.
+    While the cache is down an import cannot start, and says so (UploadStoreDown).
     """
 
     CACHE_LIFETIME = 60 * 60
     CACHE_PREFIX = "spreadsheet-import:"
 
+    def save(self, data):
+        try:
+            super().save(data)
+        except Exception as error:  # noqa: BLE001 - whatever the cache raises when it is down
+            logger.warning("Import upload not kept: %s: %s", type(error).__name__, error)
+            raise UploadStoreDown from error
+
     def read(self):
-        data = super().read()
+        try:
+            data = super().read()
+        except Exception as error:  # noqa: BLE001 - as in save()
+            logger.warning("Import upload unreadable: %s: %s", type(error).__name__, error)
+            raise UploadStoreDown from error
         if data is None:
             raise UploadGone
         return data
 
 
-class SpreadsheetAdminMixin(ImportExportMixin):
-    """Import and export in the admin, CSV and XLSX only, all or nothing.
+STORE_DOWN = _(
+    "Nothing was imported: the portal cannot keep the file for the preview just now (its "
+    "cache is not answering). Try again in a few minutes; if it goes on, tell the portal's "
+    "administrators."
+)
 
-    The import is the library's two steps: a dry run that lists every row's errors, then a
-    confirmation. An import whose rows no longer pass at confirmation saves none of them.
+
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """Import and export in the admin, CSV, XLSX and JSON, all or nothing.
+
+    The import is the library's two steps: a dry run whose preview lists every row with what
+    would happen to it and its errors, then a confirmation. An import whose rows no longer
+    pass at confirmation saves none of them. Each needs a permission of its own:
+    ``import_<model>`` (besides adding and changing) and ``export_<model>`` (besides viewing).
     """
 
-    formats = [base_formats.CSV, base_formats.XLSX]
+    formats = uploads.FORMATS
     to_encoding = "utf-8-sig"  # CSV with a byte order mark, as csv_response explains
     tmp_storage_class = UploadStorage
+    import_form_class = uploads.UploadForm
+    import_template_name = "admin/spreadsheet_import.html"
 
     def get_urls(self):
         info = self.get_model_info()
@@ -311,11 +619,14 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         # task while the user waits on its page.
         from carportal import import_jobs  # here: import_jobs.py imports this module
 
-        if request.method == "POST" and self.has_import_permission(request):
-            job = import_jobs.start_large_import(self, request)
-            if job is not None:
-                return redirect(job.url())
-        return super().import_action(request, **kwargs)
+        try:
+            if request.method == "POST" and self.has_import_permission(request):
+                job = import_jobs.start_large_import(self, request)
+                if job is not None:
+                    return redirect(job.url())
+            return super().import_action(request, **kwargs)
+        except UploadStoreDown:
+            return self._import_again(request, STORE_DOWN)
 
     def import_job_view(self, request, job_id):
         from carportal import import_jobs
@@ -325,15 +636,49 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if isinstance(file_format, uploads.JSON):
+            kwargs["encoding"] = "utf-8"  # a byte order mark is for Excel, and JSON forbids it
+        return super().get_export_data(file_format, request, queryset, **kwargs)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, uploads.UnreadableFile):
+            form.add_error("import_file", str(e))
+        else:
+            logger.warning("Import file unreadable: %s", type(e).__name__)
+            form.add_error(
+                "import_file",
+                _(
+                    "This file cannot be read as the format chosen: check the format, or save "
+                    "the file again from your spreadsheet program."
+                ),
+            )
+
     def process_import(self, request, **kwargs):
         try:
             return super().process_import(request, **kwargs)
         except UploadGone:
-            messages.error(
+            return self._import_again(
                 request,
                 _("The uploaded file is kept for an hour and has expired: upload it again."),
             )
-            return redirect(self._import_url())
+        except UploadStoreDown:
+            return self._import_again(request, STORE_DOWN)
+
+    def export_action(self, request):
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            # A filter in the address that the list does not have (an edited or old link).
+            messages.error(
+                request,
+                _("The export's filters are not the list's: filter the list again and export."),
+            )
+            return redirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
+
+    def _import_again(self, request, message):
+        messages.error(request, message)
+        return redirect(self._import_url())
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
@@ -350,10 +695,18 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     def _import_url(self):
         return reverse("admin:{}_{}_import".format(*self.get_model_info()))
 
+    def _has_own_permission(self, request, action):
+        codename = get_permission_codename(action, self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
     def has_import_permission(self, request):
         # An import adds rows and changes them.
-        return self.has_add_permission(request) and self.has_change_permission(request)
+        return (
+            self._has_own_permission(request, "import")
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
 
     def has_export_permission(self, request):
-        # The library lets any staff member export; at the least, they must see the rows.
-        return self.has_view_permission(request)
+        # The rows leave the portal: a permission given for that, to someone who sees them.
+        return self._has_own_permission(request, "export") and self.has_view_permission(request)

@@ -10,7 +10,9 @@ from carportal.admin import (
     TabularLabelsMixin,
 )
 from carportal.pdf import pdf_admin_action
+from carportal.spreadsheets import SpreadsheetAdminMixin
 from meetings.models import Meeting, MeetingDocument, MeetingSession, Presentation, Presidency
+from meetings.resources import MeetingResource
 from meetings.views import programme_pdf, report_pdf
 
 
@@ -82,7 +84,9 @@ class MeetingDocumentInline(TabularLabelsMixin, nested_admin.NestedTabularInline
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PeriodAdminMixin, nested_admin.NestedModelAdminMixin, PublishableAdmin):
+class MeetingAdmin(
+    SpreadsheetAdminMixin, PeriodAdminMixin, nested_admin.NestedModelAdminMixin, PublishableAdmin
+):
     """A meeting with its whole programme in one form: sessions, and within each its
     speakers (django-nested-admin), so nothing typed is lost between pages."""
 
@@ -103,6 +107,7 @@ class MeetingAdmin(PeriodAdminMixin, nested_admin.NestedModelAdminMixin, Publish
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [MeetingSessionInline, MeetingDocumentInline]
+    resource_classes = [MeetingResource]
     actions = [
         *PublishableAdmin.actions,
         pdf_admin_action(Meeting.objects.for_detail, programme_pdf),

@@ -257,6 +257,10 @@ class Meeting(Publishable, Period):
         indexes = [
             NewestFirstIndex("start_date", name="meeting_order"),
         ]
+        permissions = [
+            ("import_meeting", _("Can import meetings from a spreadsheet")),
+            ("export_meeting", _("Can export meetings to a spreadsheet")),
+        ]
 
     def __str__(self):
         return self.title

@@ -151,12 +151,6 @@ class ContactPointAdmin(HistoryAdminMixin, SpreadsheetAdminMixin, admin.ModelAdm
     def has_review_permission(self, request):
         return request.user.has_perm("network.review_contactpoint")
 
-    def has_export_permission(self, request):
-        # Members' contact data leaves the portal only with a permission given for that.
-        return super().has_export_permission(request) and request.user.has_perm(
-            "network.export_contactpoint"
-        )
-
     @admin.action(description=_("Approve the selected entries"), permissions=["review"])
     def approve_selected(self, request, queryset):
         def approve(entry):

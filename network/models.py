@@ -234,6 +234,7 @@ class ContactPoint(models.Model):
         permissions = [
             ("review_contactpoint", _("Can approve or reject contact points")),
             ("export_contactpoint", _("Can export contact points to a spreadsheet")),
+            ("import_contactpoint", _("Can import contact points from a spreadsheet")),
         ]
         constraints = [
             models.UniqueConstraint(

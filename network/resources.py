@@ -24,14 +24,11 @@ from carportal.spreadsheets import (
     NaturalKeyListWidget,
     TextWidget,
     YesNoWidget,
+    one_of,
 )
 from network.models import CONSENT_WORDINGS, ContactPoint, ContactPointLanguage
 
 DECIDED = {ContactPoint.Status.APPROVED, ContactPoint.Status.REJECTED}
-
-
-def _one_of(codes):
-    return format_lazy(_("use one of {codes}."), codes=", ".join(codes))
 
 
 class PhoneWidget(TextWidget):
@@ -149,7 +146,7 @@ class ContactPointResource(BulkImportResource):
         "profession",
         "Profession",
         widget=CodeWidget(
-            ContactPoint.Profession.values, hint=_one_of(ContactPoint.Profession.values)
+            ContactPoint.Profession.values, hint=one_of(ContactPoint.Profession.values)
         ),
     )
     job_title = Field("job_title", "Job title", widget=TextWidget())
@@ -157,7 +154,7 @@ class ContactPointResource(BulkImportResource):
     languages = RelatedRowsField(
         "languages",
         "Languages",
-        widget=CodeListWidget(Language.values, hint=_one_of(Language.values)),
+        widget=CodeListWidget(Language.values, hint=one_of(Language.values)),
         key="language",
         link=(ContactPointLanguage, "contact_point", "language"),
     )
@@ -175,7 +172,7 @@ class ContactPointResource(BulkImportResource):
     status = StatusField(
         "status",
         "Status",
-        widget=CodeWidget(ContactPoint.Status.values, hint=_one_of(ContactPoint.Status.values)),
+        widget=CodeWidget(ContactPoint.Status.values, hint=one_of(ContactPoint.Status.values)),
     )
     consent_version = Field(
         "consent_version",

@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from carportal.admin import PeriodAdminMixin, PortalForm, PublishableAdmin, TabularLabelsMixin
 from carportal.pdf import pdf_admin_action
+from carportal.spreadsheets import SpreadsheetAdminMixin
 from projects.models import Project, ProjectFunding, ProjectPartner
+from projects.resources import ProjectResource
 from projects.views import factsheet_pdf
 
 
@@ -22,7 +24,7 @@ class ProjectFundingInline(TabularLabelsMixin, admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(PeriodAdminMixin, PublishableAdmin):
+class ProjectAdmin(SpreadsheetAdminMixin, PeriodAdminMixin, PublishableAdmin):
     list_display = ["display_title", "status", "period"]
     list_filter = ["status", "topics", "countries"]
     search_fields = ["title", "acronym", "summary", "description"]
@@ -30,6 +32,7 @@ class ProjectAdmin(PeriodAdminMixin, PublishableAdmin):
     autocomplete_fields = ["parent", "topics", "countries"]
     prepopulated_fields = {"slug": ["acronym", "title"]}
     inlines = [ProjectPartnerInline, ProjectFundingInline]
+    resource_classes = [ProjectResource]
     actions = [
         *PublishableAdmin.actions,
         pdf_admin_action(Project.objects.for_detail, factsheet_pdf),

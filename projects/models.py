@@ -164,6 +164,10 @@ class Project(Publishable, Period):
         indexes = [
             NewestFirstIndex("start_date", name="project_order"),
         ]
+        permissions = [
+            ("import_project", _("Can import projects from a spreadsheet")),
+            ("export_project", _("Can export projects to a spreadsheet")),
+        ]
 
     def __str__(self):
         return self.display_title

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from carportal.admin import PublishableAdmin, TabularLabelsMixin
+from carportal.spreadsheets import SpreadsheetAdminMixin
 from publications.models import Edition, Publication
+from publications.resources import PublicationResource
 
 
 class EditionInline(TabularLabelsMixin, admin.TabularInline):
@@ -13,7 +15,7 @@ class EditionInline(TabularLabelsMixin, admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PublishableAdmin):
+class PublicationAdmin(SpreadsheetAdminMixin, PublishableAdmin):
     list_display = [
         "title",
         "status",
@@ -32,6 +34,7 @@ class PublicationAdmin(PublishableAdmin):
     autocomplete_fields = ["project", "organisations", "topics", "amends", "builds_on"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [EditionInline]
+    resource_classes = [PublicationResource]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "slug", "kind", "status", "publish_on"]}),
         (_("Date"), {"fields": [("published_on", "published_precision")]}),

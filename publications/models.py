@@ -135,6 +135,10 @@ class Publication(Publishable):
             # Which kinds the list's filter offers: a look-up per kind (carportal/filters.py).
             models.Index(fields=["kind", "status"], name="publication_kind"),
         ]
+        permissions = [
+            ("import_publication", _("Can import publications from a spreadsheet")),
+            ("export_publication", _("Can export publications to a spreadsheet")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(amends=models.F("pk")),

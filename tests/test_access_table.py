@@ -23,6 +23,7 @@ import pypdf
 import pytest
 from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -109,6 +110,33 @@ def admin_model(label, answers, **views):
     }
     rows[f"admin/{label.replace('.', '/')}/<path:object_id>/"] = staff(CHANGE_PAGE, CHANGE_PAGE)
     return rows
+
+
+def spreadsheets(label, answers):
+    """Rows for the import and export pages of one model's admin list: the confirmation of an
+    import takes a POST (carportal/spreadsheets.py); a large import's page is its owner's
+    only (carportal/import_jobs.py), and a POST there sends them back to it."""
+    name = label.replace(".", "_")
+    return {
+        f"admin:{name}_import": answers,
+        f"admin:{name}_process_import": staff(405, 405),
+        f"admin:{name}_process_import [POST]": answers,
+        f"admin:{name}_export": answers,
+        f"admin:{name}_import_job": answers,
+        f"admin:{name}_import_job [POST]": tuple(
+            Redirect("{url}") if answer == 200 else answer for answer in answers
+        ),
+    }
+
+
+# The lists with spreadsheet import and export, and who may use them.
+SPREADSHEET_LISTS = {
+    "carportal.organisation": CONTENT_ADMIN,
+    "meetings.meeting": CONTENT_ADMIN,
+    "projects.project": CONTENT_ADMIN,
+    "publications.publication": CONTENT_ADMIN,
+    "network.contactpoint": NETWORK_ADMIN,
+}
 
 
 # What each of ROLES gets, in that order: a status code, or a Redirect whose target is
@@ -220,15 +248,10 @@ EXPECTED = {
     # Network staff may view, add, correct and vet entries, not delete them (withdrawal and
     # lapsing erase an entry, and count the departure).
     **admin_model("network.contactpoint",       NETWORK_ADMIN, delete=SUPERUSERS_ONLY),
-    # Spreadsheets of members' data: import needs the add and change permissions, export one
-    # of its own (network.export_contactpoint); the Network manager role holds all three.
-    "admin:network_contactpoint_import":        NETWORK_ADMIN,
-    "admin:network_contactpoint_process_import": staff(405, 405),
-    "admin:network_contactpoint_process_import [POST]": NETWORK_ADMIN,
-    "admin:network_contactpoint_export":        NETWORK_ADMIN,
-    # A large import's page (carportal/import_jobs.py): its owner's only, here network staff's.
-    "admin:network_contactpoint_import_job":    NETWORK_ADMIN,
-    "admin:network_contactpoint_import_job [POST]": staff(403, Redirect("{url}")),
+    # Spreadsheets: import and export each need a permission of their own (besides adding and
+    # changing, or viewing), which the roles hold for their lists.
+    **{row: answers for label, who in SPREADSHEET_LISTS.items()
+       for row, answers in spreadsheets(label, who).items()},
     # The anonymous count of departures is written by withdrawals only: nobody adds or deletes.
     **admin_model("network.departure",          NETWORK_ADMIN, add=SUPERUSERS_ONLY,
                                                 delete=SUPERUSERS_ONLY),
@@ -251,7 +274,15 @@ MEMBER_LISTS = {"network:directory", "network:directory_csv", "network:directory
 
 # Each URL's arguments, from the sample objects (published ones; drafts for a [draft] row).
 # An admin page's object_id needs no entry: it is the sample of the model the URL names.
+def import_job_of(label):
+    return lambda objects: {"job_id": import_job(objects, label).id}
+
+
 SAMPLES = {
+    **{
+        f"admin:{label.replace('.', '_')}_import_job": import_job_of(label)
+        for label in SPREADSHEET_LISTS
+    },
     "sitemap_section": lambda o: {"section": "publications"},
     "meetings:presidency_detail": lambda o: {"slug": o.presidency.slug},
     "meetings:presidency_report_pdf": lambda o: {"slug": o.presidency.slug},
@@ -265,7 +296,6 @@ SAMPLES = {
     "pdf_job": lambda o: {"token": report_job(o).token},
     "pdf_job_download": lambda o: {"token": made(report_job(o)).token},
     "staff_file": lambda o: {"name": o.edition.file.name},
-    "admin:network_contactpoint_import_job": lambda o: {"job_id": import_job(o).id},
     "admin:app_list": lambda o: {"app_label": "meetings"},
     "admin:app_list [network]": lambda o: {"app_label": "network"},
     "admin:app_list [auth]": lambda o: {"app_label": "auth"},
@@ -300,14 +330,14 @@ def report_job(objects):
     return PDFJob("reports", query, current_generation(), "http://testserver/", "en")
 
 
-def import_job(objects):
-    """A large import of network staff's, waiting for its check (each test starts with an
-    empty cache, so the job is made anew)."""
+def import_job(objects, label):
+    """A large import into the list ``label`` by the staff who import it, waiting for its
+    check (each test starts with an empty cache, so the job is made anew)."""
     job = ImportJob(
         "sample-job",
         {
-            "user": objects.importer.pk,
-            "model": "network.ContactPoint",
+            "user": objects.importers[label].pk,
+            "model": apps.get_model(label)._meta.label,
             "file_name": "contact-points.csv",
             "total": 2000,
             "step": "check",
@@ -519,7 +549,13 @@ def build_world():
     network_staff.groups.add(Group.objects.get(name="Network manager"))
     sessions["content_staff"] = staff_session(content_staff)
     sessions["network_staff"] = staff_session(network_staff)
-    published.importer = network_staff
+    published.importers = {
+        "carportal.organisation": content_staff,
+        "meetings.meeting": content_staff,
+        "projects.project": content_staff,
+        "publications.publication": content_staff,
+        "network.contactpoint": network_staff,
+    }
 
     attempt = {"user_agent": "test", "ip_address": "192.0.2.1", "username": "someone"}
     published.admin = {

@@ -255,9 +255,10 @@ LOGGING = {
 
 PAGINATE_BY = 20
 
-# Spreadsheet imports (django-import-export, carportal/spreadsheets.py): a row left empty in
-# a workbook is not an entry.
-IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+# Spreadsheet imports (django-import-export, carportal/spreadsheets.py): a file over
+# SPREADSHEET_IMPORT_MAX_BYTES is refused before it is read, and so is a workbook that would
+# unpack to ten times as much (carportal/uploads.py, which also drops rows left empty).
+SPREADSHEET_IMPORT_MAX_BYTES = env.int("SPREADSHEET_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # A file of more rows than this (a thousand contact points take about a second to check) is
 # checked and imported by a Celery task while staff wait on a progress page (import_jobs.py).
 SPREADSHEET_IMPORT_TASK_ROWS = env.int("SPREADSHEET_IMPORT_TASK_ROWS", default=1000)

@@ -49,6 +49,7 @@ def test_a_network_manager_holds_the_contact_points_and_what_goes_with_them():
                 "change_contactpoint",
                 "review_contactpoint",
                 "export_contactpoint",
+                "import_contactpoint",
                 "view_departure",
                 "view_outboxmessage",
             ],

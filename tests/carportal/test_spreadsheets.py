@@ -1,11 +1,13 @@
 import csv
 import io
+from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carportal.spreadsheets import csv_response, escape_formula, unescape_formula
+from carportal.dates import DatePrecision, format_iso, parse_iso, widen
+from carportal.spreadsheets import csv_response, escape_formula, split_list, unescape_formula
 
 
 @pytest.mark.parametrize(
@@ -44,3 +46,35 @@ def test_a_csv_download_is_utf8_with_a_byte_order_mark_and_escaped():
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [["Name", "Note"], ["Åsa Ōra", "'=1+1"]]
+
+
+@given(st.dates(min_value=date(1000, 1, 1)), st.sampled_from(list(DatePrecision)))
+def test_a_partial_date_reads_back_as_it_is_written(day, precision):
+    first_day = widen(day, precision)[0]
+
+    assert parse_iso(format_iso(day, precision)) == (first_day, precision)
+
+
+@pytest.mark.parametrize("text", ["14.5.2026", "2026-13", "2026-02-30", "26", "May 2026", ""])
+def test_anything_else_is_not_a_partial_date(text):
+    with pytest.raises(ValueError):
+        parse_iso(text)
+
+
+@pytest.mark.parametrize(
+    ("cell", "commas", "items"),
+    [
+        ("fi, sv,,en", True, ["fi", "sv", "en"]),
+        ("Swedish Institute, Baltic Sea Unit", False, ["Swedish Institute, Baltic Sea Unit"]),
+        (
+            "Child Circle; Swedish Institute, Baltic Sea Unit",
+            True,
+            ["Child Circle", "Swedish Institute, Baltic Sea Unit"],
+        ),
+        ("CBSS\nEC\n", True, ["CBSS", "EC"]),
+        ("fi;fi", True, ["fi"]),
+        (None, True, []),
+    ],
+)
+def test_a_list_cell_splits_at_semicolons_line_breaks_or_commas(cell, commas, items):
+    assert split_list(cell, commas=commas) == items

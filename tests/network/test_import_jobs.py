@@ -31,6 +31,7 @@ def importer(django_user_model):
         "view_contactpoint",
         "add_contactpoint",
         "change_contactpoint",
+        "import_contactpoint",
     )
 
 
@@ -110,6 +111,7 @@ def test_a_job_is_only_its_owners(importer_client, client, django_user_model, la
         "view_contactpoint",
         "add_contactpoint",
         "change_contactpoint",
+        "import_contactpoint",
     )
     content_editor = staff(django_user_model, "editor", "view_contactpoint")
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import openpyxl
 import pytest
@@ -27,7 +28,7 @@ CHANGELIST = "/admin/network/contactpoint/"
 EXPORT, IMPORT, PROCESS = (
     f"{CHANGELIST}{step}/" for step in ("export", "import", "process_import")
 )
-FORMATS = {"csv": "0", "xlsx": "1"}
+FORMATS = {"csv": "0", "xlsx": "1", "json": "2"}
 HEADER = [field.column_name for field in ContactPointResource().get_export_fields()]
 
 
@@ -48,6 +49,7 @@ def secretary(django_user_model):
         "add_contactpoint",
         "change_contactpoint",
         "export_contactpoint",
+        "import_contactpoint",
     )
 
 
@@ -104,6 +106,9 @@ def read_rows(content, file_format="csv"):
     """The cells of an exported file, header first, as a spreadsheet would show them."""
     if file_format == "csv":
         return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    if file_format == "json":
+        entries = json.loads(content)
+        return [HEADER, *([entry[column] for column in HEADER] for entry in entries)]
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
@@ -154,7 +159,7 @@ def snapshot():
     ]
 
 
-@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "json"])
 def test_an_exported_file_imports_back_unchanged(secretary_client, members, file_format):
     before = snapshot()
     exported = export(secretary_client, file_format)
@@ -353,7 +358,13 @@ def test_an_upload_left_unconfirmed_expires(secretary_client):
         (["view_contactpoint", "change_contactpoint", "review_contactpoint"], False, False),
         (["view_contactpoint", "export_contactpoint"], False, True),
         (["export_contactpoint"], False, False),
-        (["view_contactpoint", "add_contactpoint", "change_contactpoint"], True, False),
+        (["view_contactpoint", "add_contactpoint", "change_contactpoint"], False, False),
+        (["import_contactpoint", "view_contactpoint", "add_contactpoint"], False, False),
+        (
+            ["import_contactpoint", "view_contactpoint", "add_contactpoint", "change_contactpoint"],
+            True,
+            False,
+        ),
     ],
 )
 def test_import_and_export_each_need_their_permissions(
