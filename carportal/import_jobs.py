@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.results import RowResult
 
 from carportal.jobs import State, ended_unheard
-from carportal.spreadsheets import UploadGone, UploadStorage
+from carportal.spreadsheets import UploadGone, UploadStorage, sheet_row
 
 logger = logging.getLogger(__name__)
 
@@ -239,22 +239,25 @@ def import_dataset(resource, dataset, *, dry_run, user, file_name="", progress=N
 
 def outcome(result, *, rows):
     """What the page shows of a step: the counts, every error as (row number, column,
-    message), and with ``rows`` each row that passed as (number, new or update, entry)."""
+    message), and with ``rows`` each row that passed as (number, new or update, entry);
+    rows numbered as in the admin's preview (sheet_row)."""
     errors = [
-        (row.number, column, message)
+        (sheet_row(row.number), column, message)
         for row in result.invalid_rows
         for column, messages in row.error_dict.items()
         for message in messages
     ]
     errors += [
-        (number, "", str(error.error)) for number, found in result.row_errors() for error in found
+        (sheet_row(number), "", str(error.error))
+        for number, found in result.row_errors()
+        for error in found
     ]
     errors += [(None, "", str(error.error)) for error in result.base_errors]
     return {
         "totals": dict(result.totals),
         "errors": sorted(errors, key=lambda error: error[0] or 0),
         "rows": [
-            (number, row.import_type, row.object_repr)
+            (sheet_row(number), row.import_type, row.object_repr)
             for number, row in enumerate(result.rows, 1)
             if rows and row.object_repr is not None
         ],

@@ -190,6 +190,12 @@ def _quoted(names):
     return ", ".join(f"“{name}”" for name in names)
 
 
+def sheet_row(number):
+    """The library's row ``number`` (1 for the first row of data) as a spreadsheet shows it,
+    where the column names are row 1."""
+    return number + 1
+
+
 class ImportResult(Result):
     """An import's outcome, which also lists each row as the admin's preview shows it."""
 
@@ -207,7 +213,7 @@ class ImportResult(Result):
             ]
             problems += [("", str(error.error)) for error in failed.get(number, [])]
             yield {
-                "number": number + 1,
+                "number": sheet_row(number),
                 "import_type": row.import_type,
                 "problems": problems,
                 "cells": row.diff or [],

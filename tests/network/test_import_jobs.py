@@ -96,8 +96,10 @@ def test_a_large_file_with_errors_lists_them_and_cannot_be_imported(importer_cli
 
     html = page.content.decode()
     assert "The file has 2 errors, listed below: nothing can be imported." in html
-    assert "<td>5</td><td>E-mail</td><td>“not-an-address” is not an e-mail address.</td>" in html
-    assert "<td>6</td><td>Country</td><td>Unknown “XX”: use the two-letter ISO 3166" in html
+    # Numbered as the spreadsheet shows them (and the preview of a small file): the column
+    # names are row 1.
+    assert "<td>6</td><td>E-mail</td><td>“not-an-address” is not an e-mail address.</td>" in html
+    assert "<td>7</td><td>Country</td><td>Unknown “XX”: use the two-letter ISO 3166" in html
     assert 'value="Import"' not in html
     importer_client.post(url)
     assert not ContactPoint.objects.exists()
