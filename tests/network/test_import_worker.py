@@ -52,6 +52,7 @@ def test_a_worker_checks_then_imports_a_large_file(
             "view_contactpoint",
             "add_contactpoint",
             "change_contactpoint",
+            "import_contactpoint",
         )
     )
     content = csv_file(*rows(1200, languages="fi,sv"))
