@@ -107,7 +107,7 @@ def pages():
     from django.conf import settings
     from django.urls import NoReverseMatch, reverse
 
-    from carportal.sitemaps import sitemaps
+    from carportal.site.sitemaps import sitemaps
     from publications.models import Publication
 
     last = -(-Publication.objects.published().count() // settings.PAGINATE_BY)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from carportal.models import Country, Topic
-from carportal.sitemaps import PublishedSitemap
+from carportal.site.sitemaps import PublishedSitemap
 from publications.models import Publication
 from tests.sitemap import sitemap_paths
 

@@ -1,0 +1,26 @@
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+
+from carportal.models import Page
+from carportal.site import views
+from carportal.site.sitemaps import sitemaps
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("about/", views.PageView.as_view(), {"slug": Page.Slug.ABOUT}, name="about"),
+    path("contact/", views.PageView.as_view(), {"slug": Page.Slug.CONTACT}, name="contact"),
+    path("health/", views.health, name="health"),
+    # An index of the sections, each in pages (carportal/site/sitemaps.py).
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slugfield:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
+]
