@@ -2,7 +2,7 @@
 
 A file of more than ``SPREADSHEET_IMPORT_TASK_ROWS`` rows is not checked in the request that
 uploads it: the admin's import view (carportal/spreadsheets.py) keeps the file, starts a job
-and sends the user to the job's page (docs/adr/0007-large-imports.md). The task checks the
+and sends the user to the job's page (docs/adr/0010-large-imports.md). The task checks the
 file as the preview does (a dry run); the page then lists what would change and every error
 and, when there is none, offers a button that has the task import the file, all or nothing.
 
