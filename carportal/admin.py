@@ -262,7 +262,7 @@ def usage(obj):
 
 @admin.register(Country)
 class CountryAdmin(ReferenceDataAdmin):
-    list_display = ["name", "code", "membership", "is_active"]
+    list_display = ["name", "code", "membership", "time_zone", "is_active"]
     list_filter = ["membership", "is_active"]
     search_fields = ["name", "code"]
 

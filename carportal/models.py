@@ -1,3 +1,6 @@
+import functools
+import zoneinfo
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
@@ -38,6 +41,22 @@ def link_name_field(parameter):
             ),
             parameter=parameter,
         ),
+    )
+
+
+@functools.cache
+def time_zone_choices():
+    """The IANA time zones that Python's zoneinfo knows (from the pinned tzdata), by name.
+
+    A callable, so that migrations keep a reference to it rather than a copy of the list.
+    """
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def time_zone_field(verbose_name, **kwargs):
+    """An IANA time zone name ("Europe/Vilnius"), chosen from the zones zoneinfo knows."""
+    return models.CharField(
+        verbose_name, max_length=64, blank=True, choices=time_zone_choices, **kwargs
     )
 
 
@@ -186,6 +205,14 @@ class Country(ReferenceData):
         max_length=10,
         choices=Membership.choices,
         default=Membership.NON_MEMBER,
+    )
+    time_zone = time_zone_field(
+        _("time zone"),
+        help_text=_(
+            "The time zone of its capital, such as Europe/Vilnius: meetings held in the country "
+            "are in it in calendar files, unless a meeting names another. Empty: Stockholm "
+            "time, the Secretariat's."
+        ),
     )
 
     class Meta:

@@ -121,6 +121,7 @@ class MeetingAdmin(
                     ("start_date", "start_precision"),
                     ("end_date", "end_precision"),
                     ("city", "country"),
+                    "time_zone",
                     "presidency",
                 ]
             },

@@ -9,6 +9,7 @@ from carportal.filters import (
     topic_filter,
     values_in_use,
 )
+from carportal.models import Country, Topic
 from meetings.models import Meeting, Presidency
 
 
@@ -41,3 +42,21 @@ class MeetingFilter(django_filters.FilterSet):
 
     def filter_when(self, queryset, name, value):
         return queryset.upcoming() if value == "upcoming" else queryset.past()
+
+
+class MeetingCalendarFilter(MeetingFilter):
+    """The meeting list's filters, same names and values, for its calendar feeds.
+
+    The list offers only values that have meetings; a feed takes any active topic and
+    country, any published presidency and any kind, so that a calendar subscribed to before
+    a presidency's or a topic's first meeting is published fills in when it is.
+    """
+
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Meeting.Kind.choices)
+    country = SlugChoiceFilter(
+        to_field_name="code", label=_("Country"), queryset=Country.objects.active()
+    )
+    presidency = SlugChoiceFilter(
+        label=_("Presidency"), queryset=Presidency.objects.published().only("slug", "name")
+    )
+    topic = SlugChoiceFilter(field_name="topics", label=_("Topic"), queryset=Topic.objects.active())

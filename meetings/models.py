@@ -1,3 +1,6 @@
+import zoneinfo
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -16,6 +19,7 @@ from carportal.models import (
     PublishableQuerySet,
     Topic,
     period_check,
+    time_zone_field,
     web_address_field,
 )
 from projects.models import Project
@@ -146,6 +150,16 @@ class MeetingQuerySet(PublishableQuerySet, PeriodQuerySet):
         # The presidency tells whether an undated meeting is still to come (period_label).
         return self.select_related("country", "presidency")
 
+    def for_calendar(self):
+        """Published meetings as calendar events: their place, time zone and active topics.
+        A meeting's own file adds its programme (`prefetch_related("sessions")`)."""
+        return (
+            self.published()
+            .select_related("country")
+            .prefetch_related(models.Prefetch("topics", queryset=Topic.objects.active()))
+            .defer("description")
+        )
+
     def for_detail(self, drafts=False):
         """A published meeting's page (or a draft's, for staff to preview): its programme,
         documents and published links only."""
@@ -201,6 +215,14 @@ class Meeting(Publishable, Period):
         blank=True,
         related_name="meetings",
         verbose_name=_("country"),
+    )
+    time_zone = time_zone_field(
+        _("time zone"),
+        help_text=_(
+            "Only when the programme's times are not in the country's time zone: a country "
+            "with several zones, or an online meeting. Empty: the country's zone (Stockholm "
+            "time without a country). Calendar files give the times in this zone."
+        ),
     )
     presidency = models.ForeignKey(
         Presidency,
@@ -271,6 +293,13 @@ class Meeting(Publishable, Period):
     @property
     def place(self):
         return ", ".join(str(part) for part in (self.city, self.country) if part)
+
+    @property
+    def venue_time_zone(self):
+        """The zone its programme's times are in: its own, else its country's, else the
+        Secretariat's (settings.TIME_ZONE, Stockholm) for an online meeting."""
+        name = self.time_zone or (self.country and self.country.time_zone) or settings.TIME_ZONE
+        return zoneinfo.ZoneInfo(name)
 
     @property
     def period_label(self):

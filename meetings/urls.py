@@ -18,11 +18,18 @@ urlpatterns = [
         name="presidency_report_pdf",
     ),
     path("meetings/", views.MeetingListView.as_view(), name="list"),
+    # The list's calendar feed: the list's query string chooses its meetings.
+    path("meetings/calendar.ics", views.meetings_calendar, name="calendar"),
     path("meetings/<slugfield:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path(
         "meetings/<slugfield:slug>/documents/<pk:pk>/",
         views.meeting_document,
         name="document",
+    ),
+    path(
+        "meetings/<slugfield:slug>/calendar.ics",
+        views.meeting_calendar,
+        name="meeting_calendar",
     ),
     path(
         "meetings/<slugfield:slug>/programme.pdf",

@@ -1,13 +1,15 @@
 from django.db.models import F
-from django.http import QueryDict
+from django.http import Http404, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from carportal.models import Publishable
 from carportal.pdf import pdf_response, rows_pdf_response
 from carportal.pdf_jobs import large_pdf_response
 from carportal.views import DraftPreviewMixin, PublicListView, attachment_response
-from meetings.filters import MeetingFilter
+from meetings import calendars
+from meetings.filters import MeetingCalendarFilter, MeetingFilter
 from meetings.models import Meeting, MeetingDocument, Presidency
 from meetings.pdf import report_rows, reports
 
@@ -43,11 +45,50 @@ class MeetingListView(PublicListView):
     def get_queryset(self):
         return Meeting.objects.published().for_list()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The same filters as a calendar feed; none while a filter is invalid (the page
+        # shows its error, and the feed would refuse it).
+        if not self.filterset.is_bound or self.filterset.is_valid():
+            context["calendar_query"] = calendars.feed_query(self.filterset)
+        return context
+
 
 class MeetingDetailView(DraftPreviewMixin, DetailView):
     model = Meeting
     template_name = "meetings/meeting_detail.html"
     context_object_name = "meeting"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            in_calendar=calendars.calendar_days(self.object) is not None, **kwargs
+        )
+
+
+def meeting_calendar(request, slug):
+    """A published meeting's .ics file; not found for a draft or a meeting without days."""
+    meeting = get_object_or_404(
+        Meeting.objects.for_calendar().prefetch_related("sessions"), slug=slug
+    )
+    response = calendars.meeting_calendar(request, meeting)
+    if response is None:
+        raise Http404(_("This meeting's dates are not known yet."))
+    return response
+
+
+def meetings_calendar(request):
+    """The calendar feed of the meetings the list's filters choose (the same query string);
+    an invalid filter is refused with what is wrong, in words a calendar app can show."""
+    filterset = MeetingCalendarFilter(request.GET, queryset=Meeting.objects.for_calendar())
+    if not filterset.is_valid():
+        errors = "\n".join(
+            f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items()
+        )
+        return HttpResponseBadRequest(
+            _("These filters cannot make a calendar:\n%(errors)s") % {"errors": errors},
+            content_type="text/plain; charset=utf-8",
+        )
+    return calendars.meetings_feed(request, filterset)
 
 
 def meeting_document(request, slug, pk):
