@@ -156,12 +156,16 @@ EXPECTED = {
     "meetings:presidency_report_pdf":           everyone(200),
     "meetings:presidency_report_pdf [draft]":   everyone(404),
     "meetings:list":                            everyone(200),
+    "meetings:calendar":                        everyone(200),
+    "meetings:calendar [bad filter]":           everyone(400),
     "meetings:detail":                          everyone(200),
     "meetings:detail [draft]":                  PREVIEW,
     "meetings:document":                        everyone(200),
     "meetings:document [draft]":                everyone(404),
     "meetings:programme_pdf":                   everyone(200),
     "meetings:programme_pdf [draft]":           everyone(404),
+    "meetings:meeting_calendar":                everyone(200),
+    "meetings:meeting_calendar [draft]":        everyone(404),
     "projects:list":                            everyone(200),
     "projects:detail":                          everyone(200),
     "projects:detail [draft]":                  PREVIEW,
@@ -289,6 +293,7 @@ SAMPLES = {
     "meetings:detail": lambda o: {"slug": o.meeting.slug},
     "meetings:document": lambda o: {"slug": o.meeting.slug, "pk": o.document.pk},
     "meetings:programme_pdf": lambda o: {"slug": o.meeting.slug},
+    "meetings:meeting_calendar": lambda o: {"slug": o.meeting.slug},
     "projects:detail": lambda o: {"slug": o.project.slug},
     "projects:factsheet_pdf": lambda o: {"slug": o.project.slug},
     "publications:detail": lambda o: {"slug": o.publication.slug},
@@ -308,6 +313,7 @@ SAMPLES = {
     "admin/(?P<url>.*)$": lambda o: {"url": "no-such-page/"},
 }
 QUERIES = {
+    "meetings:calendar [bad filter]": "?topic=no-such-topic",
     "admin:autocomplete": "?app_label=meetings&model_name=meeting&field_name=topics",
     "admin:autocomplete [network]": "?app_label=network&model_name=contactpoint"
     "&field_name=expertise",

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carportal.models import Language
-from meetings.filters import MeetingFilter
+from meetings.filters import MeetingCalendarFilter, MeetingFilter
 from meetings.models import Meeting
 from projects.filters import ProjectFilter
 from projects.models import Project
@@ -38,6 +38,7 @@ HOSTILE = settings(
 
 LISTS = {
     "/meetings/": MeetingFilter,
+    "/meetings/calendar.ics": MeetingCalendarFilter,  # the list's filters, as a feed
     "/projects/": ProjectFilter,
     "/publications/": PublicationFilter,
     "/presidencies/": None,  # a plain list: only paging and stray parameters
@@ -122,6 +123,7 @@ def test_no_query_string_makes_a_list_fail(client, rows, path, data):
 ROUTES = [
     "/presidencies/{}/",
     "/meetings/{}/",
+    "/meetings/{}/calendar.ics",
     "/projects/{}/",
     "/publications/{}/",
     "/publications/{}/editions/fi/",
