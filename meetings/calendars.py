@@ -16,6 +16,7 @@ from django.http import HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -163,15 +164,19 @@ class CalendarWriter:
             )
         )
 
-    def add_meeting(self, meeting, *, with_programme=False):
-        """The meeting's events: its timed sessions (`with_programme`, when it has any), else
-        the meeting as one all-day event. Returns False for a meeting left out (no days)."""
+    def add_meeting(self, meeting, *, in_full=False):
+        """The meeting's events: its timed sessions (`in_full`, when it has any), else the
+        meeting as one all-day event. Returns False for a meeting left out (no days).
+
+        A feed (not `in_full`) gives each meeting's summary cut short, as lists do: writing
+        the text is most of a feed's time, and the entry links to the page anyway.
+        """
         days = calendar_days(meeting)
         if days is None:
             self.left_out += 1
             return False
         page = self.absolute(meeting.get_absolute_url())
-        sessions = timed_sessions(meeting, days) if with_programme else []
+        sessions = timed_sessions(meeting, days) if in_full else []
         for timed in sessions:
             session = timed.session
             self.event(
@@ -197,7 +202,7 @@ class CalendarWriter:
                 status="TENTATIVE" if days.provisional else "CONFIRMED",
                 description=text(
                     provisional_note(meeting, days),
-                    meeting.summary,
+                    meeting.summary if in_full else Truncator(meeting.summary).words(40),
                     _("Programme and documents: %(url)s") % {"url": page},
                 ),
             )
@@ -250,7 +255,7 @@ def meeting_calendar(request, meeting):
     its timed sessions at the venue's time, else the meeting's days; None without days."""
     page = request.build_absolute_uri(meeting.get_absolute_url())
     writer = CalendarWriter(request, name=meeting.title, description=meeting.summary, url=page)
-    if not writer.add_meeting(meeting, with_programme=True):
+    if not writer.add_meeting(meeting, in_full=True):
         return None
     return writer.response(f"{meeting.slug}.ics")
 
