@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from carportal.dates import DatePrecision, widen
+from meetings.models import MeetingSession
 
 PRODID = "-//CBSS Expert Group on Children at Risk//CAR Portal//EN"
 # UIDs are derived from primary keys in this namespace, so that a meeting keeps its UID
@@ -62,7 +63,7 @@ def calendar_days(meeting):
 
 @dataclasses.dataclass(frozen=True)
 class TimedSession:
-    session: object
+    session: MeetingSession
     start: datetime.datetime
     end: datetime.datetime | None
 
@@ -71,11 +72,11 @@ def timed_sessions(meeting, days):
     """The programme's sessions that have a day and a start time, at their venue's time.
 
     A session's day is its own, or the meeting's when it lasts one known day. Without an
-    end time a session ends when the next one starts that day, as programmes that list only
-    start times mean; the day's last then has only a start.
+    end time a session ends when the next one starts that day (as programmes that list only
+    start times mean), and the day's last has only a start.
     """
     zone = meeting.venue_time_zone
-    only_day = days.first if days and days.first == days.last and not days.provisional else None
+    only_day = days.first if days.first == days.last and not days.provisional else None
     found = sorted(
         (
             (session.date or only_day, session.start_time, session)
@@ -90,9 +91,12 @@ def timed_sessions(meeting, days):
         end = None
         if session.end_time:
             end = datetime.datetime.combine(day, session.end_time, tzinfo=zone)
-        elif index + 1 < len(found) and found[index + 1][0] == day:
-            following = datetime.datetime.combine(day, found[index + 1][1], tzinfo=zone)
-            end = following if following > start else None
+        else:
+            # Parallel workshops start together: each ends when something starts after them.
+            later = [time for other_day, time, _ in found[index + 1 :] if other_day == day]
+            later = [time for time in later if time > start_time]
+            if later:
+                end = datetime.datetime.combine(day, later[0], tzinfo=zone)
         timed.append(TimedSession(session, start, end))
     return timed
 

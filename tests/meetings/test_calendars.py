@@ -123,6 +123,27 @@ def test_timed_sessions_are_separate_events_at_the_venues_time(client, lithuania
     assert len({str(event["UID"]) for event in calendar.events}) == 3
 
 
+def test_parallel_workshops_each_end_when_the_next_session_starts(client, lithuania):
+    meeting = MeetingFactory(country=lithuania, start_date=datetime.date(2026, 6, 9), end_date=None)
+    for title in ("Workshop A", "Workshop B"):
+        MeetingSessionFactory(
+            meeting=meeting,
+            title=title,
+            kind="parallel_workshop",
+            start_time=datetime.time(11, 0),
+        )
+    MeetingSessionFactory(meeting=meeting, title="Plenary", start_time=datetime.time(13, 0))
+
+    events = {
+        str(event["SUMMARY"]).split(" – ")[0]: event
+        for event in parse(client.get(meeting_file(meeting))).events
+    }
+
+    one_o_clock = datetime.datetime(2026, 6, 9, 13, 0, tzinfo=meeting.venue_time_zone)
+    assert events["Workshop A"].end == events["Workshop B"].end == one_o_clock
+    assert "DTEND" not in events["Plenary"]
+
+
 def test_a_winter_meeting_in_vilnius_is_two_hours_ahead_of_utc(client, lithuania):
     meeting = MeetingFactory(
         country=lithuania, start_date=datetime.date(2026, 12, 3), end_date=None
