@@ -97,18 +97,21 @@ def test_a_retired_or_unknown_topic_has_no_page(client):
 
 def test_the_topic_list_counts_published_content_only(client, trafficking):
     TopicFactory(name="Unused topic", description="Nothing yet.")
+    # Counted once under each of its topics.
+    MeetingFactory(topics=[trafficking, Topic.objects.get(slug="barnahus")])
 
     response = client.get(TOPICS)
 
     html = response.content.decode()
     counts = {topic.name: topic.counts for topic in response.context["topics"]}
     assert counts == {
-        "Child trafficking": {"meetings": 3, "projects": 3, "publications": 3},
-        "Barnahus": {"meetings": 1, "projects": 0, "publications": 0},
+        "Child trafficking": {"meetings": 4, "projects": 3, "publications": 3},
+        "Barnahus": {"meetings": 2, "projects": 0, "publications": 0},
         "Unused topic": {"meetings": 0, "projects": 0, "publications": 0},
     }
-    assert "3 meetings · 3 projects · 3 publications" in html
-    assert "1 meeting · 0 projects · 0 publications" in html
+    assert "4 meetings · 3 projects · 3 publications" in html
+    assert "2 meetings · 0 projects · 0 publications" in html
+    assert "0 meetings · 0 projects · 0 publications" in html
     assert f'href="{trafficking.get_absolute_url()}"' in html
     assert "Children <strong>trafficked</strong> or exploited." in html
 
