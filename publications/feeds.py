@@ -11,4 +11,6 @@ class PublicationFeed(PortalFeed):
     date_field = "published_on"
 
     def rows(self, obj):
-        return Publication.objects.published().newest_first()
+        # The list's order (Publication.Meta.ordering), which an index keeps: the latest
+        # publication dates first, undated last.
+        return Publication.objects.published()

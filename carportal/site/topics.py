@@ -62,7 +62,8 @@ class TopicDetailView(DetailView):
         sections = {
             "meetings": Meeting.objects.published().for_list(),
             "projects": Project.objects.published().for_list(),
-            "publications": Publication.objects.published().newest_first().for_list(),
+            # The lists' own orders, so that "See all" continues where the page stops.
+            "publications": Publication.objects.published().for_list(),
         }
         context = {}
         for kind, rows in sections.items():
