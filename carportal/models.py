@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carportal import dates
 from carportal.documents import check_document, extension_of
+from carportal.markdown import MarkdownField
 
 
 def web_address_field(section):
@@ -234,7 +235,14 @@ class Country(ReferenceData):
 class Topic(ReferenceData):
     slug = link_name_field("topic")
     name = models.CharField(_("name"), max_length=150, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = MarkdownField(
+        _("description"),
+        blank=True,
+        help_text=_(
+            "Shown publicly at the top of the topic's page, and its first lines on the list "
+            "of topics: a few sentences on what the topic covers."
+        ),
+    )
     is_priority = models.BooleanField(
         _("mandate priority"),
         default=False,
@@ -249,6 +257,9 @@ class Topic(ReferenceData):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("topic_detail", kwargs={"slug": self.slug})
 
 
 class Organisation(ReferenceData):

@@ -2,6 +2,7 @@ from django.urls import path
 
 import carportal.converters  # noqa: F401 - registers the converters the routes name
 from meetings import views
+from meetings.feeds import MeetingFeed
 
 app_name = "meetings"
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="list"),
     # The list's calendar feed: the list's query string chooses its meetings.
     path("meetings/calendar.ics", views.meetings_calendar, name="calendar"),
+    # Before the slug route, which would take "feed" for a slug.
+    path("meetings/feed/", MeetingFeed(), name="feed"),
     path("meetings/<slugfield:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path(
         "meetings/<slugfield:slug>/documents/<pk:pk>/",

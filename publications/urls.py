@@ -2,11 +2,14 @@ from django.urls import path
 
 import carportal.converters  # noqa: F401 - registers the converters the routes name
 from publications import views
+from publications.feeds import PublicationFeed
 
 app_name = "publications"
 
 urlpatterns = [
     path("publications/", views.PublicationListView.as_view(), name="list"),
+    # Before the slug route, which would take "feed" for a slug.
+    path("publications/feed/", PublicationFeed(), name="feed"),
     # Before the slug route, so no publication's slug can shadow the catalogue.
     path(
         "publications/catalogue.pdf",

@@ -177,6 +177,16 @@ EXPECTED = {
     "publications:detail [draft]":              PREVIEW,
     "publications:edition":                     everyone(200),
     "publications:edition [draft]":             everyone(404),
+    # Topics are reference data: a retired one has no page and no feed.
+    "topic_list":                               everyone(200),
+    "topic_detail":                             everyone(200),
+    "topic_detail [retired]":                   everyone(404),
+    # Atom feeds of published content (carportal/feeds.py).
+    "meetings:feed":                            everyone(200),
+    "projects:feed":                            everyone(200),
+    "publications:feed":                        everyone(200),
+    "topic_feed":                               everyone(200),
+    "topic_feed [retired]":                     everyone(404),
     # A long PDF's progress page and download (carportal/pdf_jobs.py): public documents, named
     # by a signed token that anyone given the link may use.
     "pdf_job":                                  everyone(200),
@@ -298,6 +308,10 @@ SAMPLES = {
     "projects:factsheet_pdf": lambda o: {"slug": o.project.slug},
     "publications:detail": lambda o: {"slug": o.publication.slug},
     "publications:edition": lambda o: {"slug": o.publication.slug, "language": "en"},
+    "topic_detail": lambda o: {"slug": o.topic.slug},
+    "topic_detail [retired]": lambda o: {"slug": o.retired_topic.slug},
+    "topic_feed": lambda o: {"slug": o.topic.slug},
+    "topic_feed [retired]": lambda o: {"slug": o.retired_topic.slug},
     "pdf_job": lambda o: {"token": report_job(o).token},
     "pdf_job_download": lambda o: {"token": made(report_job(o)).token},
     "staff_file": lambda o: {"name": o.edition.file.name},
@@ -512,6 +526,10 @@ def build_world():
         objects.project = ProjectFactory(draft=is_draft)
         objects.publication = PublicationFactory(draft=is_draft, project=objects.project)
         objects.edition = EditionFactory(publication=objects.publication)
+    published.topic = TopicFactory(slug="sample-topic")
+    published.retired_topic = TopicFactory(slug="retired-topic", is_active=False)
+    for content in (published.meeting, published.project, published.publication):
+        content.topics.add(published.topic, published.retired_topic)
 
     # Distinctive names, so that a page naming any of them is caught (see assert_no_leak).
     unvetted = ContactPointFactory(last_name="Waitingsen", email="ulla.w@example.org")
@@ -639,7 +657,7 @@ def test_each_role_gets_what_the_table_says(world, row, role):
         assert_no_leak(world, row, role, response)
 
 
-TEXT = re.compile(r"text/|application/(json|javascript|xml)")
+TEXT = re.compile(r"text/|application/(json|javascript|xml|atom\+xml)")
 # Uploaded files, which staff wrote and no member's details fill in.
 UPLOADED_FILES = {"meetings:document", "publications:edition", "staff_file"}
 

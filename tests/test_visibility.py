@@ -165,8 +165,9 @@ def test_detail_pages_link_only_filter_values_the_filter_accepts(client):
     meeting_page = client.get(meeting.get_absolute_url()).content.decode()
     project_page = client.get(project.get_absolute_url()).content.decode()
 
-    assert "?topic=current" in meeting_page
-    assert "?topic=retired" not in meeting_page and "Retired topic" not in meeting_page
+    # A topic links to its page, which a retired topic no longer has.
+    assert 'href="/topics/current/"' in meeting_page
+    assert "/topics/retired/" not in meeting_page and "Retired topic" not in meeting_page
     assert "Retired funder" in project_page
     assert f"?funder={retired_funder.slug}" not in project_page
 

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from carportal.models import Topic
 from meetings.models import Meeting, Presidency
 from projects.models import Project
 from publications.models import Publication
@@ -17,6 +18,7 @@ class PageSitemap(Sitemap):
             "projects:list",
             "publications:list",
             "network:index",
+            "topic_list",
         ]
 
     def location(self, item):
@@ -39,10 +41,16 @@ class PublishedSitemap(Sitemap):
         return self.model.objects.published().order_by("slug").only("slug")
 
 
+class TopicSitemap(Sitemap):
+    def items(self):
+        return Topic.objects.active().order_by("slug").only("slug")
+
+
 sitemaps = {
     "pages": PageSitemap,
     "presidencies": PublishedSitemap(Presidency),
     "meetings": PublishedSitemap(Meeting),
     "projects": PublishedSitemap(Project),
     "publications": PublishedSitemap(Publication),
+    "topics": TopicSitemap,
 }

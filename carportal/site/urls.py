@@ -2,7 +2,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from carportal.models import Page
-from carportal.site import views
+from carportal.site import topics, views
+from carportal.site.feeds import TopicFeed
 from carportal.site.sitemaps import sitemaps
 
 urlpatterns = [
@@ -10,6 +11,9 @@ urlpatterns = [
     path("about/", views.PageView.as_view(), {"slug": Page.Slug.ABOUT}, name="about"),
     path("contact/", views.PageView.as_view(), {"slug": Page.Slug.CONTACT}, name="contact"),
     path("health/", views.health, name="health"),
+    path("topics/", topics.TopicListView.as_view(), name="topic_list"),
+    path("topics/<slugfield:slug>/", topics.TopicDetailView.as_view(), name="topic_detail"),
+    path("topics/<slugfield:slug>/feed/", TopicFeed(), name="topic_feed"),
     # An index of the sections, each in pages (carportal/site/sitemaps.py).
     path(
         "sitemap.xml",

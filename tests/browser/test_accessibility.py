@@ -73,6 +73,8 @@ def test_sitemap_covers_every_page_type(page, site):
         "/meetings/<slug>/",
         "/projects/<slug>/",
         "/publications/<slug>/",
+        "/topics/",
+        "/topics/<slug>/",
     } <= kinds
 
 

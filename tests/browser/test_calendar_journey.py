@@ -5,11 +5,12 @@ from playwright.sync_api import expect
 
 
 def test_a_professional_subscribes_to_a_topics_meetings(page, site):
-    page.goto(f"{site}/meetings/")
-    page.get_by_label("Topic").select_option("child-participation")
-    page.get_by_role("button", name="Apply filters").click()
+    page.goto(f"{site}/topics/")
+    page.get_by_role("link", name="Child participation", exact=True).click()
 
-    subscribe = page.get_by_role("link", name="Subscribe to these meetings in your calendar")
+    subscribe = page.get_by_role(
+        "link", name="Subscribe to meetings on Child participation in your calendar"
+    )
     expect(subscribe).to_have_attribute(
         "href",
         f"webcal://{site.removeprefix('http://')}/meetings/calendar.ics?topic=child-participation",
