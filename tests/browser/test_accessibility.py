@@ -20,6 +20,8 @@ PAGES_BEYOND_THE_SITEMAP = [
     "/projects/?status=concluded",
     "/publications/?language=fi&kind=practical_guide",
     "/publications/?q=nothing-matches-this",
+    "/publications/languages/",
+    "/publications/languages/?kind=practical_guide",
     "/network/join/",
     "/network/sign-in/",
     "/no-such-page/",
