@@ -27,8 +27,9 @@ MEMBER_STATE_LANGUAGES = {
 
 _REGION = {Language.EN}.union(*MEMBER_STATE_LANGUAGES.values())
 
-# In the order of Language (English first, then by code), as columns and lists show them.
-REGION_LANGUAGES = [language for language in Language if language in _REGION]
+# Every language in the order of Language (English first, then by code), as lists show them.
+_ORDER = list(Language)
+REGION_LANGUAGES = [language for language in _ORDER if language in _REGION]
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,6 @@ def coverage_of(languages):
     """The coverage of a work with editions in `languages` (codes, in any order)."""
     have = set(languages)
     return Coverage(
-        available=[language for language in Language if language in have],
+        available=[language for language in _ORDER if language in have],
         missing=[language for language in REGION_LANGUAGES if language not in have],
     )
