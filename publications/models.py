@@ -17,6 +17,7 @@ from carportal.models import (
     web_address_field,
 )
 from projects.models import Project
+from publications.coverage import coverage_of
 
 
 class PublicationQuerySet(PublishableQuerySet):
@@ -29,6 +30,16 @@ class PublicationQuerySet(PublishableQuerySet):
 
     def for_list(self):
         return self.prefetch_related("editions")
+
+    def for_coverage(self):
+        """The works × languages matrix: what names and links a work, and the languages of
+        its editions, not the editions' files."""
+        return self.only("slug", "title", "published_on", "published_precision").prefetch_related(
+            # Unordered: the edition's own order would join the publications again.
+            models.Prefetch(
+                "editions", queryset=Edition.objects.only("publication", "language").order_by()
+            )
+        )
 
     def for_detail(self, drafts=False):
         """A published publication's page (or a draft's, for staff to preview), with only the
@@ -123,6 +134,9 @@ class Publication(Publishable):
         help_text=_("For an addendum or update: the publication it adds to."),
     )
 
+    # Pages at /publications/<this>/ (publications/urls.py), which such a slug could not reach.
+    TAKEN_SLUGS = {"languages"}
+
     objects = PublicationQuerySet.as_manager()
 
     class Meta:
@@ -152,12 +166,15 @@ class Publication(Publishable):
 
     def clean(self):
         super().clean()
+        errors = {}
+        if self.slug in self.TAKEN_SLUGS:
+            errors["slug"] = _("That address is a page of the site already: choose another.")
         if self.status == Publishable.Status.PUBLISHED:
             self.publish_on = None  # published now: no longer waiting for its day
         elif self.publish_on and self.publish_on < timezone.localdate():
-            raise ValidationError(
-                {"publish_on": _("That day has passed: choose a later one, or publish now.")}
-            )
+            errors["publish_on"] = _("That day has passed: choose a later one, or publish now.")
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
@@ -165,6 +182,11 @@ class Publication(Publishable):
     @property
     def published_label(self):
         return format_date(self.published_on, self.published_precision)
+
+    @property
+    def language_coverage(self):
+        """Which of the region's languages it is in, from its editions as prefetched."""
+        return coverage_of(edition.language for edition in self.editions.all())
 
 
 class Edition(Attachment):

@@ -173,6 +173,8 @@ EXPECTED = {
     "projects:factsheet_pdf [draft]":           everyone(404),
     "publications:list":                        everyone(200),
     "publications:catalogue_pdf":               everyone(200),
+    "publications:languages":                   everyone(200),
+    "publications:languages_csv":               everyone(200),
     "publications:detail":                      everyone(200),
     "publications:detail [draft]":              PREVIEW,
     "publications:edition":                     everyone(200),
