@@ -79,6 +79,8 @@ def language_matrix_csv(request):
         gettext("Region languages available"),
     ]
     yes, no = gettext("yes"), gettext("no")
+    # A work's page is /publications/<slug>/ (a public URL contract): built here rather than
+    # reversed for each of thousands of rows.
     address = request.build_absolute_uri(reverse("publications:list"))
 
     def row(pk, title, slug):
