@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from carportal.models import Page
-from carportal.site import views
+from carportal.site import search, views
 from carportal.site.sitemaps import sitemaps
 
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("about/", views.PageView.as_view(), {"slug": Page.Slug.ABOUT}, name="about"),
     path("contact/", views.PageView.as_view(), {"slug": Page.Slug.CONTACT}, name="contact"),
     path("health/", views.health, name="health"),
+    path("search/", search.search_page, name="search"),
     # An index of the sections, each in pages (carportal/site/sitemaps.py).
     path(
         "sitemap.xml",
