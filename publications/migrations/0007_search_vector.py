@@ -16,5 +16,7 @@ class Migration(migrations.Migration):
         add_search_vector(
             "publications_publication",
             {"title": "A", "subtitle": "B", "summary": "B", "description": "C"},
+            # The editions' own titles, in their languages, weigh as the title.
+            related=("publications_edition", "publication_id", "title", "A"),
         ),
     ]

@@ -336,3 +336,20 @@ def test_the_vector_follows_a_spreadsheet_import(admin_client):
     assert "'safeguard'" in vector(publication)
     assert "'barnahus'" in vector(Publication.objects.get(slug="new-one"))
     assert titles(search(admin_client, "safeguarding")) == ["Safeguarding after the import"]
+
+
+@pytest.mark.postgresql
+def test_an_editions_own_title_finds_its_publication(client):
+    publication = PublicationFactory(title="Guidelines for professionals")
+    edition = EditionFactory(publication=publication, language="lt", title="Gairės Lietuvoje")
+    EditionFactory(publication=publication, language="pl")
+
+    assert titles(search(client, "Lietuv")) == ["Guidelines for professionals"]
+
+    edition.title = "Vaiko teisių apsauga"
+    edition.save()
+    assert titles(search(client, "Lietuv")) == []
+    assert titles(search(client, "vaik")) == ["Guidelines for professionals"]
+
+    edition.delete()
+    assert titles(search(client, "vaik")) == []
