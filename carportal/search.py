@@ -17,7 +17,7 @@ A model takes part by naming its searched fields and their weights in ``search_f
 import re
 from typing import NamedTuple
 
-from django.db import migrations, models
+from django.db import connections, migrations, models
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -222,8 +222,6 @@ class Headline(models.Func):
 
 
 def is_postgresql(queryset):
-    from django.db import connections
-
     return connections[queryset.db].vendor == "postgresql"
 
 
