@@ -81,6 +81,8 @@ class Presidency(Publishable, Period):
     )
 
     objects = PresidencyQuerySet.as_manager()
+    # Site search (carportal/search.py), as for meetings.
+    search_fields = {"name": "A", "summary": "B", "priorities": "C", "cross_cutting_themes": "C"}
 
     class Meta(Period.Meta):
         ordering = ["-start_date"]
@@ -271,6 +273,9 @@ class Meeting(Publishable, Period):
     )
 
     objects = MeetingQuerySet.as_manager()
+    # Site search (carportal/search.py): the weight of each field's words. On PostgreSQL a
+    # trigger keeps them in the search_vector column (migration 0010).
+    search_fields = {"title": "A", "summary": "B", "description": "C"}
 
     class Meta(Period.Meta):
         ordering = [models.F("start_date").desc(nulls_last=True), "title"]

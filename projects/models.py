@@ -153,6 +153,15 @@ class Project(Publishable, Period):
     )
 
     objects = ProjectQuerySet.as_manager()
+    # Site search (carportal/search.py): the weight of each field's words. On PostgreSQL a
+    # trigger keeps them in the search_vector column (migration 0006).
+    search_fields = {
+        "acronym": "A",
+        "title": "A",
+        "summary": "B",
+        "description": "C",
+        "outcomes": "C",
+    }
 
     # A project without an end date has an end nobody recorded, not a one-day life.
     open_ended = True

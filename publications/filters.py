@@ -1,10 +1,10 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from carportal.filters import SlugChoiceFilter, YearFilter, in_use, topic_filter, values_in_use
 from carportal.models import Language
-from carportal.search import search_terms
+from carportal.search import matching, parse, search_terms
 from projects.models import Project
 from publications.models import Edition, Publication
 
@@ -52,8 +52,7 @@ class PublicationFilter(django_filters.FilterSet):
         return queryset.filter(Exists(editions))
 
     def search(self, queryset, name, value):
-        for word in search_terms(value).words:
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(summary__icontains=word)
-            )
-        return queryset
+        # The site search's engine and syntax, in the list's own order (newest first): the
+        # list is a catalogue that the other filters narrow, /search/ is where rank orders.
+        query = parse(value)
+        return matching(queryset, query) if query.clauses else queryset

@@ -138,6 +138,10 @@ class Publication(Publishable):
     TAKEN_SLUGS = {"languages"}
 
     objects = PublicationQuerySet.as_manager()
+    # Site search (carportal/search.py): the weight of each field's words. On PostgreSQL a
+    # trigger keeps them in the search_vector column, with the editions' own titles as "A"
+    # (migration 0007).
+    search_fields = {"title": "A", "subtitle": "B", "summary": "B", "description": "C"}
 
     class Meta:
         ordering = [models.F("published_on").desc(nulls_last=True), "title"]

@@ -150,6 +150,8 @@ EXPECTED = {
     "sitemap":                                  everyone(200),
     "sitemap_section":                          everyone(200),
     "health":                                   everyone(200),
+    "search":                                   everyone(200),
+    "search [found]":                           everyone(200),
     "meetings:presidency_list":                 everyone(200),
     "meetings:presidency_detail":               everyone(200),
     "meetings:presidency_detail [draft]":       PREVIEW,
@@ -330,6 +332,7 @@ SAMPLES = {
 }
 QUERIES = {
     "meetings:calendar [bad filter]": "?topic=no-such-topic",
+    "search [found]": "?q=publication or meeting or project or presidency",
     "admin:autocomplete": "?app_label=meetings&model_name=meeting&field_name=topics",
     "admin:autocomplete [network]": "?app_label=network&model_name=contactpoint"
     "&field_name=expertise",

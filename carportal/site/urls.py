@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from carportal.models import Page
-from carportal.site import topics, views
+from carportal.site import search, topics, views
 from carportal.site.feeds import TopicFeed
 from carportal.site.sitemaps import sitemaps
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("topics/", topics.TopicListView.as_view(), name="topic_list"),
     path("topics/<slugfield:slug>/", topics.TopicDetailView.as_view(), name="topic_detail"),
     path("topics/<slugfield:slug>/feed/", TopicFeed(), name="topic_feed"),
+    path("search/", search.search_page, name="search"),
     # An index of the sections, each in pages (carportal/site/sitemaps.py).
     path(
         "sitemap.xml",
