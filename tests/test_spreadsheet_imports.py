@@ -1099,7 +1099,7 @@ def test_a_content_import_takes_the_same_few_queries_for_any_number_of_rows(
     # Those, and for the new publications and the changed ones each: their INSERT or
     # UPDATEs, the read, delete and insert of their organisations and topics, the editions'
     # titles, and the history of all of these.
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(38):
         result = run(PublicationResource, rows, importer)
 
     assert (result.totals["new"], result.totals["update"]) == (size, size)
