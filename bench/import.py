@@ -249,14 +249,12 @@ def editions(publications, *, titled=False):
     ]
 
 
-def import_file(text, user, resource_class=None):
+def import_file(text, user, resource_class):
     """A large file's two steps, as its job takes them: the check, then the import."""
     from import_export.formats.base_formats import CSV
 
     from carportal.import_jobs import import_dataset
-    from network.resources import ContactPointResource
 
-    resource_class = resource_class or ContactPointResource
     totals = None
     for dry_run in (True, False):
         dataset = CSV(encoding="utf-8-sig").create_dataset(text)
@@ -269,7 +267,8 @@ def import_file(text, user, resource_class=None):
 
 
 def timed(function, *args):
-    """Wall-clock seconds, queries and result of one call."""
+    """Wall-clock seconds, queries and result of one call; also prints the seconds of this
+    process's own CPU, which tell the import's work from waiting on a loaded machine."""
     from django.db import connection
 
     queries = 0
@@ -280,10 +279,38 @@ def timed(function, *args):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = function(*args)
         seconds = time.perf_counter() - started
+    timed.cpu = time.process_time() - cpu
     return seconds, queries, result
+
+
+def compare(runs, base, *, count, user, resource_class, profile, check):
+    """Time each of ``runs`` (label, expected kind of row, file) against the baseline's
+    ``base`` seconds; ``check`` runs after each (to assert, or to prepare the next)."""
+    for label, expected, text in runs:
+        profiler = cProfile.Profile() if profile else None
+        if profiler:
+            profiler.enable()
+        seconds, queries, totals = timed(import_file, text, user, resource_class)
+        if profiler:
+            profiler.disable()
+        assert totals[expected] == count, totals
+        check(expected)
+        print(
+            f"{label:<28}{seconds:>8.2f} s{queries:>8} queries{seconds / base:>8.1f}x baseline"
+            f"{timed.cpu:>8.2f} s of CPU"
+        )
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
+def print_baseline(seconds, queries):
+    print(
+        f"{'bulk_create (baseline)':<28}{seconds:>8.2f} s{queries:>8} queries{'':>17}"
+        f"{timed.cpu:>8.2f} s of CPU"
+    )
 
 
 def main():
@@ -302,6 +329,7 @@ def main():
     from django.test.utils import setup_test_environment
 
     from network.models import ContactPoint
+    from network.resources import ContactPointResource
     from publications.models import Edition, Publication
     from publications.resources import PublicationResource
     from tests.carportal.factories import OrganisationFactory, TopicFactory
@@ -321,25 +349,20 @@ def main():
 
         base, base_queries, _ = timed(bulk_create, rows, user)
         ContactPoint.objects.all().delete()
-        print(f"{'bulk_create (baseline)':<28}{base:>8.2f} s{base_queries:>8} queries")
+        print_baseline(base, base_queries)
 
-        for label, expected in (
-            ("import, all new", "new"),
-            ("import again, all updates", "update"),
-        ):
-            profile = cProfile.Profile() if args.profile else None
-            if profile:
-                profile.enable()
-            seconds, queries, totals = timed(import_file, text, user)
-            if profile:
-                profile.disable()
-            assert totals[expected] == args.rows, totals
+        def all_there(_kind):
             assert ContactPoint.objects.count() == args.rows
-            print(
-                f"{label:<28}{seconds:>8.2f} s{queries:>8} queries{seconds / base:>8.1f}x baseline"
-            )
-            if profile:
-                pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+
+        compare(
+            [("import, all new", "new", text), ("import again, all updates", "update", text)],
+            base,
+            count=args.rows,
+            user=user,
+            resource_class=ContactPointResource,
+            profile=args.profile,
+            check=all_there,
+        )
 
         count = args.publications
         names = {
@@ -352,26 +375,21 @@ def main():
         print(f"\n{count} publications, {len(titled) / 1e6:.1f} MB of CSV with editions' titles")
         base, base_queries, _ = timed(bulk_create_publications, publication_rows(count, **names))
         Publication.objects.all().delete()
-        print(f"{'bulk_create (baseline)':<28}{base:>8.2f} s{base_queries:>8} queries")
+        print_baseline(base, base_queries)
 
-        for label, expected, content in (
-            ("import, all new", "new", text),
-            ("import editions' titles", "update", titled),
-        ):
-            profile = cProfile.Profile() if args.profile else None
-            if profile:
-                profile.enable()
-            seconds, queries, totals = timed(import_file, content, user, PublicationResource)
-            if profile:
-                profile.disable()
-            assert totals[expected] == count, totals
-            print(
-                f"{label:<28}{seconds:>8.2f} s{queries:>8} queries{seconds / base:>8.1f}x baseline"
-            )
-            if profile:
-                pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
-            if expected == "new":  # the editions whose titles the next file gives
+        def give_editions(kind):
+            if kind == "new":  # the editions whose titles the next file gives
                 Edition.objects.bulk_create(editions(Publication.objects.all()), batch_size=1000)
+
+        compare(
+            [("import, all new", "new", text), ("import editions' titles", "update", titled)],
+            base,
+            count=count,
+            user=user,
+            resource_class=PublicationResource,
+            profile=args.profile,
+            check=give_editions,
+        )
         assert Edition.objects.exclude(title="").count() == 2 * count
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
