@@ -22,11 +22,15 @@ keeps every check of a row and its messages (the widgets, the fields' ``save`` r
   checks what the file gave, less the values whose widget says ``checks_whole_value`` (a
   code from the model field's own choices, a valid phone number): these cost a walk through
   hundreds of choices, or a parse, for every row again.
-- ``save()`` is not called and no signals are sent: what they would do for a row, such as
-  recording its history, is done for a batch in ``record_history``.
+- ``save()`` is not called and no signals are sent: what they would do for a row, recording
+  its history (field by field, related rows included) and telling the page cache, is done
+  for a batch in ``write_batch``.
 
-A resource opts in with ``Meta.use_bulk = True`` (the default here); with it ``False`` the same
-resource saves row by row, which tests use to show that both give the same result.
+Every list imports this way: contact points (network/resources.py) and the content lists
+(carportal/resources.py). A resource opts in with ``Meta.use_bulk = True`` (the default
+here); with it ``False`` the same resource saves row by row, which tests use to show that
+both give the same result, and which a file takes whose rows name others of the same file
+not yet on file (``names_rows_of_its_own``).
 """
 
 import dataclasses
