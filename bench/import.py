@@ -1,4 +1,5 @@
-"""Import benchmark: 10,000 contact points from a CSV file, beside a plain bulk_create.
+"""Import benchmark: 10,000 contact points and 5,000 publications from CSV files, each beside
+a plain bulk_create of the same rows.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/carportal_bulk .venv/bin/python bench/import.py
 
@@ -15,7 +16,13 @@ times, in the same run:
   every error) and the import, each reading the file, on an empty table (every row new);
 - the same file imported again (every row an update, nothing changed).
 
-It prints wall-clock seconds and queries of each, and each import's ratio to the baseline
+Then the same for ``--publications`` publications (each with its project, one or two
+organisations and up to three topics), in the same run: the baseline (a bulk_create of the
+publications, their organisations and topics, and two language editions each with a title of
+its own), the import of the file (every row new), then, once each publication has its two
+editions, the file with the editions' titles (every row an update of the editions' metadata).
+
+It prints wall-clock seconds and queries of each, and each import's ratio to its baseline
 (goal: at most 3, a third of bulk_create's speed; issue 10 asks for under 15 s).
 ``--profile`` prints where each import spends its time.
 
@@ -32,6 +39,13 @@ at about 6 (the baseline took 1.4 s on a quiet machine and 3 to 5 s meanwhile): 
 4.26 s; import 9.9 s (132 queries, 2.3x); import again 9.0 s (150 queries, 2.1x). The rest
 is the library's own work for each row and field, twice (check, then import): reading each
 cell through its widget and setting it, and full_clean.
+
+With every list in bulk and related rows in the history (2026-11-24, load average falling
+from 7 to 2): contact points, baseline 6.26 s; import 27.2 s (161 queries, 4.3x), again
+14.9 s (150 queries, 2.4x). 5,000 publications, baseline 2.02 s; import 8.1 s (98 queries,
+4.0x); the editions' titles 13.8 s (107 queries, 6.8x). A profile of the titles' import puts
+nearly half of its writing in the history of 10,000 editions (auditlog serialising each part,
+and each edition's name, which reads its language's translated label).
 """
 
 import argparse
@@ -148,17 +162,110 @@ def bulk_create(rows, user):
         )
 
 
-def import_file(text, user):
+def publication_rows(count, *, projects, organisations, topics, titles=False, seed=10):
+    """``count`` rows of a publication file, by column name, the same for a seed; with
+    ``titles``, each names the titles of its English and Finnish editions."""
+    from publications.models import Publication
+
+    pick = random.Random(seed)
+    rows = []
+    for n in range(count):
+        rows.append(
+            {
+                "Slug": f"publication-{n}",
+                "Title": f"Guidelines on the protection of children, part {n}",
+                "Kind": pick.choice(Publication.Kind.values),
+                "Status": pick.choice(["published", "published", "draft"]),
+                "Published": f"{2010 + n % 16}-{1 + n % 12:02d}",
+                "Project": pick.choice(projects),
+                "Published with": "; ".join(pick.sample(organisations, pick.randint(1, 2))),
+                "Topics": ",".join(pick.sample(topics, pick.randint(0, 3))),
+                "Summary": "What professionals need to know, in a page. " * 4,
+                "Edition titles": f"en: English title {n}; fi: Suomenkielinen nimi {n}"
+                if titles
+                else "",
+            }
+        )
+    return rows
+
+
+def bulk_create_publications(rows):
+    """The baseline: the same publications, their organisations, topics and titled editions,
+    typed by hand, bulk created."""
+    from django.db import transaction
+
+    from carportal import dates
+    from carportal.models import Organisation, Topic
+    from projects.models import Project
+    from publications.models import Edition, Publication
+
+    projects = dict(Project.objects.values_list("acronym", "pk"))
+    organisations = dict(Organisation.objects.values_list("name", "pk"))
+    topics = dict(Topic.objects.values_list("slug", "pk"))
+    entries = []
+    for row in rows:
+        day, precision = dates.parse_iso(row["Published"])
+        entries.append(
+            Publication(
+                slug=row["Slug"],
+                title=row["Title"],
+                kind=row["Kind"],
+                status=row["Status"],
+                published_on=dates.widen(day, precision)[0],
+                published_precision=precision,
+                project_id=projects[row["Project"]],
+                summary=row["Summary"],
+            )
+        )
+    with transaction.atomic():
+        Publication.objects.bulk_create(entries, batch_size=1000)
+        through = Publication.organisations.through
+        through.objects.bulk_create(
+            [
+                through(publication_id=entry.pk, organisation_id=organisations[name])
+                for entry, row in zip(entries, rows, strict=True)
+                for name in row["Published with"].split("; ")
+            ],
+            batch_size=1000,
+        )
+        through = Publication.topics.through
+        through.objects.bulk_create(
+            [
+                through(publication_id=entry.pk, topic_id=topics[slug])
+                for entry, row in zip(entries, rows, strict=True)
+                for slug in filter(None, row["Topics"].split(","))
+            ],
+            batch_size=1000,
+        )
+        Edition.objects.bulk_create(editions(entries, titled=True), batch_size=1000)
+
+
+def editions(publications, *, titled=False):
+    """An English and a Finnish edition of each publication (their files are not read)."""
+    from publications.models import Edition
+
+    return [
+        Edition(
+            publication=publication,
+            language=language,
+            file=f"editions/{publication.slug}-{language}.pdf",
+            title=f"{name} {publication.slug}" if titled else "",
+        )
+        for publication in publications
+        for language, name in (("en", "English title"), ("fi", "Suomenkielinen nimi"))
+    ]
+
+
+def import_file(text, user, resource_class):
     """A large file's two steps, as its job takes them: the check, then the import."""
     from import_export.formats.base_formats import CSV
 
     from carportal.import_jobs import import_dataset
-    from network.resources import ContactPointResource
 
     totals = None
     for dry_run in (True, False):
         dataset = CSV(encoding="utf-8-sig").create_dataset(text)
-        result = import_dataset(ContactPointResource(), dataset, dry_run=dry_run, user=user)
+        result = import_dataset(resource_class(), dataset, dry_run=dry_run, user=user)
         assert not result.has_errors() and not result.has_validation_errors(), (
             result.invalid_rows[:3] or result.base_errors[:3]
         )
@@ -167,7 +274,8 @@ def import_file(text, user):
 
 
 def timed(function, *args):
-    """Wall-clock seconds, queries and result of one call."""
+    """Wall-clock seconds, queries and result of one call; also prints the seconds of this
+    process's own CPU, which tell the import's work from waiting on a loaded machine."""
     from django.db import connection
 
     queries = 0
@@ -178,15 +286,44 @@ def timed(function, *args):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = function(*args)
         seconds = time.perf_counter() - started
+    timed.cpu = time.process_time() - cpu
     return seconds, queries, result
+
+
+def compare(runs, base, *, count, user, resource_class, profile, check):
+    """Time each of ``runs`` (label, expected kind of row, file) against the baseline's
+    ``base`` seconds; ``check`` runs after each (to assert, or to prepare the next)."""
+    for label, expected, text in runs:
+        profiler = cProfile.Profile() if profile else None
+        if profiler:
+            profiler.enable()
+        seconds, queries, totals = timed(import_file, text, user, resource_class)
+        if profiler:
+            profiler.disable()
+        assert totals[expected] == count, totals
+        check(expected)
+        print(
+            f"{label:<28}{seconds:>8.2f} s{queries:>8} queries{seconds / base:>8.1f}x baseline"
+            f"{timed.cpu:>8.2f} s of CPU"
+        )
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
+def print_baseline(seconds, queries):
+    print(
+        f"{'bulk_create (baseline)':<28}{seconds:>8.2f} s{queries:>8} queries{'':>17}"
+        f"{timed.cpu:>8.2f} s of CPU"
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--rows", type=int, default=10_000, help="contact points")
+    parser.add_argument("--publications", type=int, default=5_000)
     parser.add_argument("--profile", action="store_true", help="profile each import")
     args = parser.parse_args()
 
@@ -199,7 +336,11 @@ def main():
     from django.test.utils import setup_test_environment
 
     from network.models import ContactPoint
-    from tests.carportal.factories import TopicFactory
+    from network.resources import ContactPointResource
+    from publications.models import Edition, Publication
+    from publications.resources import PublicationResource
+    from tests.carportal.factories import OrganisationFactory, TopicFactory
+    from tests.projects.factories import ProjectFactory
 
     setup_test_environment()
     database = settings.DATABASES["default"]
@@ -215,25 +356,48 @@ def main():
 
         base, base_queries, _ = timed(bulk_create, rows, user)
         ContactPoint.objects.all().delete()
-        print(f"{'bulk_create (baseline)':<28}{base:>8.2f} s{base_queries:>8} queries")
+        print_baseline(base, base_queries)
 
-        for label, expected in (
-            ("import, all new", "new"),
-            ("import again, all updates", "update"),
-        ):
-            profile = cProfile.Profile() if args.profile else None
-            if profile:
-                profile.enable()
-            seconds, queries, totals = timed(import_file, text, user)
-            if profile:
-                profile.disable()
-            assert totals[expected] == args.rows, totals
+        def all_there(_kind):
             assert ContactPoint.objects.count() == args.rows
-            print(
-                f"{label:<28}{seconds:>8.2f} s{queries:>8} queries{seconds / base:>8.1f}x baseline"
-            )
-            if profile:
-                pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+
+        compare(
+            [("import, all new", "new", text), ("import again, all updates", "update", text)],
+            base,
+            count=args.rows,
+            user=user,
+            resource_class=ContactPointResource,
+            profile=args.profile,
+            check=all_there,
+        )
+
+        count = args.publications
+        names = {
+            "projects": [ProjectFactory().acronym for _ in range(40)],
+            "organisations": [OrganisationFactory().name for _ in range(30)],
+            "topics": topics,
+        }
+        text = csv_text(publication_rows(count, **names))
+        titled = csv_text(publication_rows(count, **names, titles=True))
+        print(f"\n{count} publications, {len(titled) / 1e6:.1f} MB of CSV with editions' titles")
+        base, base_queries, _ = timed(bulk_create_publications, publication_rows(count, **names))
+        Publication.objects.all().delete()
+        print_baseline(base, base_queries)
+
+        def give_editions(kind):
+            if kind == "new":  # the editions whose titles the next file gives
+                Edition.objects.bulk_create(editions(Publication.objects.all()), batch_size=1000)
+
+        compare(
+            [("import, all new", "new", text), ("import editions' titles", "update", titled)],
+            base,
+            count=count,
+            user=user,
+            resource_class=PublicationResource,
+            profile=args.profile,
+            check=give_editions,
+        )
+        assert Edition.objects.exclude(title="").count() == 2 * count
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -127,19 +127,21 @@ def is_tracked(model):
     return auditlog.contains(model)
 
 
-def record_bulk(model, *, created=(), updated=(), actor=None):
+def record_bulk(model, *, created=(), updated=(), deleted=(), actor=None):
     """Record the history of rows of ``model`` written with bulk_create or bulk_update,
     which send no signals for auditlog to hear; returns the entries, written in one query.
 
     ``created``: the rows as saved (with their primary keys), each recorded as auditlog
     records a new row: every field, from nothing to its value. ``updated``: ``(old, new)``
     pairs of the same row before and after the write, each recorded with the fields that
-    differ (a pair without a difference records nothing). ``actor``: the user who made the
-    change; by default the one auditlog knows for this request (AuditlogMiddleware) or block
-    (``auditlog.context.set_actor``), else none ("system").
+    differ (a pair without a difference records nothing). ``deleted``: rows as they were
+    before a bulk delete, each recorded as auditlog records a deletion. ``actor``: the user
+    who made the change; by default the one auditlog knows for this request
+    (AuditlogMiddleware) or block (``auditlog.context.set_actor``), else none ("system").
 
     ``model`` must be registered (TRACKED): its excluded fields stay out here too. Changes
-    to many-to-many fields are not compared; ``.set()`` and ``.add()`` record their own.
+    to many-to-many fields are not compared: ``.set()`` and ``.add()`` record their own, and
+    ``record_bulk_m2m`` those written in bulk.
     """
     if not is_tracked(model):
         raise ValueError(f"{model.__name__} is not in the change history: add it to TRACKED.")
@@ -147,27 +149,61 @@ def record_bulk(model, *, created=(), updated=(), actor=None):
     changes += [
         (new, model_instance_diff(old, new), LogEntry.Action.UPDATE) for old, new in updated
     ]
+    changes += [(old, model_instance_diff(old, None), LogEntry.Action.DELETE) for old in deleted]
     content_type = ContentType.objects.get_for_model(model)
-    entries = []
-    for obj, diff, action in changes:
-        if not diff:
-            continue
-        if obj.pk is None:
-            raise ValueError(f"{obj!r} has no primary key: record it once it is saved.")
-        entries.append(
-            LogEntry(
-                content_type=content_type,
-                object_pk=smart_str(obj.pk),
-                object_id=obj.pk if isinstance(obj.pk, int) else None,
-                object_repr=smart_str(obj),
-                # What LogEntry.objects.log_create keeps, so that parts find their whole.
-                serialized_data=LogEntry.objects._get_serialized_data_or_none(obj),
-                action=action,
-                changes=diff,
-                actor=actor,
-                actor_email=getattr(actor, "email", None),
-            )
+    entries = [
+        _entry(content_type, obj, action, diff, actor) for obj, diff, action in changes if diff
+    ]
+    return _write(entries)
+
+
+def record_bulk_m2m(model, field_name, *, changes, actor=None):
+    """Record changes to the many-to-many field ``field_name`` of rows of ``model`` made by
+    writing its through rows in bulk, which sends no m2m_changed for auditlog to hear; as
+    ``.set()`` would record them: an entry for the rows added to an object, one for those
+    removed. ``changes``: ``(obj, "add" or "delete", related rows)``; nothing is recorded for a
+    field that TRACKED does not list."""
+    if field_name not in auditlog._registry.get(model, {}).get("m2m_fields", ()):
+        return []
+    content_type = ContentType.objects.get_for_model(model)
+    entries = [
+        _entry(
+            content_type,
+            obj,
+            LogEntry.Action.UPDATE,
+            {
+                field_name: {
+                    "type": "m2m",
+                    "operation": operation,
+                    "objects": [smart_str(row) for row in rows],
+                }
+            },
+            actor,
         )
+        for obj, operation, rows in changes
+        if rows
+    ]
+    return _write(entries)
+
+
+def _entry(content_type, obj, action, changes, actor):
+    if obj.pk is None:
+        raise ValueError(f"{obj!r} has no primary key: record it once it is saved.")
+    return LogEntry(
+        content_type=content_type,
+        object_pk=smart_str(obj.pk),
+        object_id=obj.pk if isinstance(obj.pk, int) else None,
+        object_repr=smart_str(obj),
+        # What LogEntry.objects.log_create keeps, so that parts find their whole.
+        serialized_data=LogEntry.objects._get_serialized_data_or_none(obj),
+        action=action,
+        changes=changes,
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+    )
+
+
+def _write(entries):
     for entry in entries:
         # What a save of each entry would send: auditlog's context fills in the actor (when
         # none is given) and the request's correlation id.

@@ -11,14 +11,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
+from carportal.bulk_import import BulkImportResource, RelatedRowsField
 from carportal.models import Country, Organisation, Publishable, Topic
 from carportal.spreadsheets import (
     CodeWidget,
-    FormulaSafeResource,
     NaturalKeyListWidget,
     NaturalKeyWidget,
     ReferenceField,
-    RelatedRowsField,
     TextWidget,
     YesNoWidget,
     one_of,
@@ -42,15 +41,6 @@ def organisations(widget=NaturalKeyListWidget):
     )
 
 
-def setter(attribute):
-    """Writes a many-to-many relation from a RelatedRowsField."""
-
-    def write(instance, rows):
-        getattr(instance, attribute).set(rows)
-
-    return write
-
-
 def country_field():
     return ReferenceField(
         "country", "Country", widget=NaturalKeyWidget(Country, names=("name",), hint=COUNTRY_HINT)
@@ -65,19 +55,20 @@ def status_field():
     )
 
 
-def topics_field():
-    return RelatedRowsField(
+def topics_field(model):
+    return RelatedRowsField.many_to_many(
+        model,
         "topics",
         "Topics",
         widget=NaturalKeyListWidget(Topic, names=("name",), hint=TOPIC_HINT),
         key="slug",
-        write=setter("topics"),
     )
 
 
-class ContentResource(FormulaSafeResource):
-    """A content list identified by slug (see the module's docstring). ``name_field`` makes
-    the slug of a row without one; ``prefetch`` lists what an export reads of each row.
+class ContentResource(BulkImportResource):
+    """A content list identified by slug (see the module's docstring), imported in bulk
+    (carportal/bulk_import.py). ``name_field`` makes the slug of a row without one;
+    ``prefetch`` lists what an export reads of each row.
 
     A row that would change nothing a spreadsheet shows is skipped, so importing an export
     again saves nothing and logs nothing.
@@ -89,32 +80,32 @@ class ContentResource(FormulaSafeResource):
     def get_required_columns(self):
         return [self.fields[self.name_field].column_name]
 
-    def row_slug(self, row):
+    @property
+    def key_field(self):
+        return self.fields["slug"]
+
+    def row_key(self, row):
         slug = str(row.get(self.fields["slug"].column_name) or "").strip()
         if slug:
             return slug
         name = row.get(self.fields[self.name_field].column_name)
         return slugify(str(name or ""))[: self._meta.model._meta.get_field("slug").max_length]
 
-    def get_instance(self, instance_loader, row):
-        slug = self.row_slug(row)
-        return self._meta.model.objects.filter(slug=slug).first() if slug else None
+    def key_column(self, row):
+        slug = self.fields["slug"].column_name
+        return (
+            slug if str(row.get(slug) or "").strip() else self.fields[self.name_field].column_name
+        )
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
         if new:
-            instance.slug = self.row_slug(row)
+            instance.slug = self.row_key(row)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or original is None or original.pk is None:
+        if import_validation_errors or instance.pk is None:
             return False
-        return all(
-            field.unchanged(instance, row)
-            if isinstance(field, RelatedRowsField)
-            else self.export_field(field, instance) == self.export_field(field, original)
-            for field in self.get_import_fields()
-            if field.column_name in row
-        )
+        return self.unchanged(instance)
 
     def export(self, queryset=None, **kwargs):
         queryset = self.get_queryset() if queryset is None else queryset
@@ -141,6 +132,9 @@ class OrganisationResource(ContentResource):
     country = country_field()
     website = Field("website", "Website", widget=TextWidget())
     is_active = Field("is_active", "Active", widget=YesNoWidget(empty=True))
+
+    # Names are unique too: a name on file under another slug is a row error, not a failed import.
+    check_unique = True
 
     class Meta:
         model = Organisation

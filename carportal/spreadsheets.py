@@ -88,8 +88,8 @@ class FormulaSafeResource(ModelResource):
     A file's columns are checked before any of its rows: each must be one of the resource's
     (whatever its case, and spaces around it aside), and the required ones (by default those
     that identify a row) must be there. An empty row is skipped. Row errors are named by
-    column, as the person who fills in the file knows them. Columns that list related rows
-    (``RelatedRowsField``) are written once the row is saved.
+    column, as the person who fills in the file knows them. Resources that import list
+    content in bulk (carportal/bulk_import.py).
     """
 
     def get_result_class(self):
@@ -176,14 +176,6 @@ class FormulaSafeResource(ModelResource):
         super().after_import_row(row, row_result, **kwargs)
         if progress := kwargs.get("progress"):
             progress(kwargs["row_number"])
-
-    def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
-            return  # nothing may be written, and nothing could be rolled back
-        for field in self.get_import_fields():
-            if isinstance(field, RelatedRowsField):
-                self.import_field(field, instance, row, is_m2m=True)
 
 
 def _quoted(names):
@@ -331,6 +323,11 @@ class NaturalKeyWidget(widgets.Widget):
         """Look up every row named in a column at once, before its cells are cleaned
         (carportal/bulk_import.py)."""
         self.known = self.lookup({key for cell in cells for key in self.keys(cell)})
+
+    def names_unknown(self, cells):
+        """Whether a cell of ``cells`` names a row that ``prepare`` did not find."""
+        names = {str(getattr(row, field)).casefold() for row in self.known for field in self.fields}
+        return any(key.casefold() not in names for cell in cells for key in self.keys(cell))
 
     def find(self, keys):
         """The rows named by ``keys``, in their order; ValueError names those that name
@@ -499,7 +496,8 @@ class PartialDateField(Field):
     def save(self, instance, row, is_m2m=False, **kwargs):
         day, precision = self.clean(row, **kwargs)
         setattr(instance, self.attribute, day)
-        setattr(instance, self.precision, precision)
+        if day is not None:  # without a date, its precision says nothing, and stays
+            setattr(instance, self.precision, precision)
 
 
 def refuse_retired(chosen, kept=()):
@@ -520,37 +518,6 @@ class ReferenceField(Field):
         chosen = self.clean(row, **kwargs)
         refuse_retired([chosen] if chosen else [], [getattr(instance, self.attribute)])
         setattr(instance, self.attribute, chosen)
-
-
-class RelatedRowsField(Field):
-    """A column listing related rows by code, slug or name. It is checked with the rest of the
-    row, so a bad value is a row error like any other, and written by ``write`` only once the
-    row has its key (FormulaSafeResource.save_m2m). ``key`` is the attribute of a related row
-    that the column shows."""
-
-    def __init__(self, *args, key, write, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.key, self.write = key, write
-
-    def related(self, instance):
-        return getattr(instance, self.attribute).all()
-
-    def get_value(self, instance):
-        if instance.pk is None:
-            return []
-        return [getattr(row, self.key) for row in self.related(instance)]
-
-    def save(self, instance, row, is_m2m=False, **kwargs):
-        cleaned = self.clean(row, **kwargs)
-        if is_m2m:
-            self.write(instance, cleaned)
-        elif any(getattr(value, "is_active", True) is False for value in cleaned):
-            refuse_retired(cleaned, list(self.related(instance)) if instance.pk else [])
-
-    def unchanged(self, instance, row, **kwargs):
-        """Whether the row lists the rows related now, in any order."""
-        listed = {getattr(value, self.key, value) for value in self.clean(row, **kwargs)}
-        return listed == set(self.get_value(instance))
 
 
 class UploadGone(Exception):

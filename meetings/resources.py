@@ -5,11 +5,11 @@ admin (carportal/resources.py says how rows are identified)."""
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
+from carportal.bulk_import import RelatedRowsField
 from carportal.resources import (
     ContentResource,
     country_field,
     organisations,
-    setter,
     slug_field,
     status_field,
     topics_field,
@@ -19,7 +19,6 @@ from carportal.spreadsheets import (
     CountWidget,
     NaturalKeyWidget,
     PartialDateField,
-    RelatedRowsField,
     TextWidget,
     one_of,
 )
@@ -28,8 +27,8 @@ from projects.resources import projects_widget
 
 
 def organisers_field(attribute, column_name):
-    return RelatedRowsField(
-        attribute, column_name, widget=organisations(), key="name", write=setter(attribute)
+    return RelatedRowsField.many_to_many(
+        Meeting, attribute, column_name, widget=organisations(), key="name"
     )
 
 
@@ -57,10 +56,10 @@ class MeetingResource(ContentResource):
     )
     organisers = organisers_field("organisers", "Organisers")
     co_organisers = organisers_field("co_organisers", "Co-organisers")
-    projects = RelatedRowsField(
-        "projects", "Projects", widget=projects_widget(), key="slug", write=setter("projects")
+    projects = RelatedRowsField.many_to_many(
+        Meeting, "projects", "Projects", widget=projects_widget(), key="slug"
     )
-    topics = topics_field()
+    topics = topics_field(Meeting)
     summary = Field("summary", "Summary", widget=TextWidget())
     description = Field("description", "Description", widget=TextWidget())
     participants = Field("participants", "Participants", widget=CountWidget())

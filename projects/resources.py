@@ -2,16 +2,18 @@
 funders with their programmes, named as organisations are (carportal/resources.py says how
 rows are identified)."""
 
+from copy import copy
+
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
+from carportal.bulk_import import RelatedRowsField, Written, _listed
 from carportal.models import Country
 from carportal.resources import (
     COUNTRY_HINT,
     ContentResource,
     organisations,
-    setter,
     slug_field,
     status_field,
     topics_field,
@@ -20,7 +22,6 @@ from carportal.spreadsheets import (
     NaturalKeyListWidget,
     NaturalKeyWidget,
     PartialDateField,
-    RelatedRowsField,
     TextWidget,
     split_list,
 )
@@ -44,22 +45,11 @@ PARTNER_COLUMNS = {
 }
 
 
-def partners_writer(role):
-    def write(project, partners):
-        project.partnerships.filter(role=role).exclude(organisation__in=partners).delete()
-        for position, organisation in enumerate(partners):
-            ProjectPartner.objects.update_or_create(
-                project=project,
-                organisation=organisation,
-                defaults={"role": role, "position": position},
-            )
-
-    return write
-
-
 class PartnersField(RelatedRowsField):
     """The project's partners in one role, in their order. An organisation is a partner in
     one role only, so one listed in two of the columns is a row error."""
+
+    ordered = True
 
     def __init__(self, role):
         # Each role its own attribute, so that row errors are told apart by column.
@@ -68,9 +58,15 @@ class PartnersField(RelatedRowsField):
             PARTNER_COLUMNS[role],
             widget=organisations(),
             key="name",
-            write=partners_writer(role),
+            link=(ProjectPartner, "project", "organisation"),
         )
         self.role = role
+
+    def stored_rows(self, pks):
+        partners = ProjectPartner.objects.filter(project__in=pks, role=self.role)
+        return partners.order_by("position", "organisation__name").values_list(
+            "project", "organisation__name"
+        )
 
     def related(self, project):
         return [p.organisation for p in project.partnerships.all() if p.role == self.role]
@@ -81,10 +77,8 @@ class PartnersField(RelatedRowsField):
             for role, column in PARTNER_COLUMNS.items():
                 if role == self.role:
                     break
-                try:
-                    theirs = set(self.widget.clean(row[column])) if column in row else set()
-                except ValueError:
-                    continue  # that column reports its own error
+                # The columns before this one are saved already; one with an error is not.
+                theirs = set(_listed(instance).get(f"{role}_partners", []))
                 if twice := mine & theirs:
                     raise ValueError(
                         gettext("“%(names)s” also in “%(column)s”: list each partner once.")
@@ -92,10 +86,54 @@ class PartnersField(RelatedRowsField):
                     )
         super().save(instance, row, is_m2m, **kwargs)
 
+    def write(self, instances):
+        """Give each project the partners listed in this role, in their order: a partner in
+        another role before moves to this one, and one no longer listed in it goes."""
+        wanted = {
+            pk: {
+                organisation.pk: (position, organisation)
+                for position, organisation in enumerate(items)
+            }
+            for pk, items in self.wanted(instances).items()
+        }
+        written = Written()
+        if not wanted:
+            return written
+        there = set()
+        partners = ProjectPartner.objects.filter(project__in=wanted).select_related("organisation")
+        for partner in partners:
+            listed = wanted[partner.project_id].get(partner.organisation_id)
+            if listed is None:
+                if partner.role == self.role:
+                    written.deleted.append(partner)
+                continue
+            there.add((partner.project_id, partner.organisation_id))
+            if (partner.role, partner.position) != (self.role, listed[0]):
+                old = copy(partner)
+                partner.role, partner.position = self.role, listed[0]
+                written.updated.append((old, partner))
+        if written.deleted:
+            ProjectPartner.objects.filter(pk__in=[p.pk for p in written.deleted]).delete()
+        ProjectPartner.objects.bulk_update(
+            [new for _old, new in written.updated], ["role", "position"]
+        )
+        written.created = ProjectPartner.objects.bulk_create(
+            ProjectPartner(
+                project_id=pk, organisation=organisation, role=self.role, position=position
+            )
+            for pk, listed in wanted.items()
+            for organisation_pk, (position, organisation) in listed.items()
+            if (pk, organisation_pk) not in there
+        )
+        return written
+
 
 class FundingWidget(NaturalKeyListWidget):
     """Funders named as organisations are, each followed by its programme after a colon:
     "European Commission: Rights, Equality and Citizenship Programme; Swedish Institute"."""
+
+    def keys(self, value):
+        return [item.partition(":")[0].strip() for item in super().keys(value)]
 
     def clean(self, value, row=None, **kwargs):
         items = [item.partition(":") for item in split_list(value, commas=False)]
@@ -111,34 +149,65 @@ class FundingWidget(NaturalKeyListWidget):
         )
 
 
-def write_fundings(project, fundings):
-    kept = [
-        ProjectFunding.objects.update_or_create(
-            project=project, funder=funder, programme=programme, defaults={"position": position}
-        )[0].pk
-        for position, (funder, programme) in enumerate(fundings)
-    ]
-    project.fundings.exclude(pk__in=kept).delete()
-
-
 class FundersField(RelatedRowsField):
+    """The project's funders, each with its programme, in their order, as (funder's name,
+    programme)."""
+
+    ordered = True
+
     def __init__(self):
         super().__init__(
             "fundings",
             "Funders",
             widget=organisations(FundingWidget),
             key="funder",
-            write=write_fundings,
+            link=(ProjectFunding, "project", "funder"),
         )
 
-    def get_value(self, instance):
-        if instance.pk is None:
-            return []
+    def key_of(self, item):
+        funder, programme = item
+        return (getattr(funder, "name", funder), programme)
+
+    def stored_rows(self, pks):
+        fundings = ProjectFunding.objects.filter(project__in=pks)
+        rows = fundings.order_by("position", "funder__name").values_list(
+            "project", "funder__name", "programme"
+        )
+        return [(project, (name, programme)) for project, name, programme in rows]
+
+    def related(self, instance):
         return [(funding.funder.name, funding.programme) for funding in instance.fundings.all()]
 
-    def unchanged(self, instance, row, **kwargs):
-        listed = {(funder.name, programme) for funder, programme in self.clean(row, **kwargs)}
-        return listed == set(self.get_value(instance))
+    def write(self, instances):
+        """Give each project the fundings listed, in their order, and no other."""
+        wanted = self.wanted(instances)
+        written = Written()
+        if not wanted:
+            return written
+        fundings = ProjectFunding.objects.filter(project__in=wanted).select_related("funder")
+        there = {(f.project_id, f.funder_id, f.programme): f for f in fundings}
+        added = []
+        for pk, items in wanted.items():
+            # The same funder and programme named twice (by name, then acronym) once.
+            listed = dict.fromkeys((funder, programme) for funder, programme in items)
+            for position, (funder, programme) in enumerate(listed):
+                funding = there.pop((pk, funder.pk, programme), None)
+                if funding is None:
+                    added.append(
+                        ProjectFunding(
+                            project_id=pk, funder=funder, programme=programme, position=position
+                        )
+                    )
+                elif funding.position != position:
+                    old = copy(funding)
+                    funding.position = position
+                    written.updated.append((old, funding))
+        written.deleted = list(there.values())
+        if written.deleted:
+            ProjectFunding.objects.filter(pk__in=[f.pk for f in written.deleted]).delete()
+        ProjectFunding.objects.bulk_update([new for _old, new in written.updated], ["position"])
+        written.created = ProjectFunding.objects.bulk_create(added)
+        return written
 
 
 class ProjectResource(ContentResource):
@@ -157,13 +226,13 @@ class ProjectResource(ContentResource):
     website = Field("website", "Website", widget=TextWidget())
     contact_role = Field("contact_role", "Contact role", widget=TextWidget())
     contact_email = Field("contact_email", "Contact e-mail", widget=TextWidget())
-    topics = topics_field()
-    countries = RelatedRowsField(
+    topics = topics_field(Project)
+    countries = RelatedRowsField.many_to_many(
+        Project,
         "countries",
         "Countries",
         widget=NaturalKeyListWidget(Country, names=("name",), hint=COUNTRY_HINT),
         key="code",
-        write=setter("countries"),
     )
     lead_partners = PartnersField(ProjectPartner.Role.LEAD)
     partners = PartnersField(ProjectPartner.Role.PARTNER)

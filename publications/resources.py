@@ -4,17 +4,18 @@ uploaded in the admin, so an import gives titles to editions there and adds none
 (carportal/resources.py says how rows are identified)."""
 
 import re
+from copy import copy
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
+from carportal.bulk_import import RelatedRowsField, Written
 from carportal.models import Language
 from carportal.resources import (
     ContentResource,
     organisations,
-    setter,
     slug_field,
     status_field,
     topics_field,
@@ -23,12 +24,11 @@ from carportal.spreadsheets import (
     CodeWidget,
     NaturalKeyWidget,
     PartialDateField,
-    RelatedRowsField,
     TextWidget,
     one_of,
 )
 from projects.resources import project_widget
-from publications.models import Publication
+from publications.models import Edition, Publication
 
 LANGUAGE_HINT = one_of(Language.values)
 
@@ -63,18 +63,9 @@ class EditionTitlesWidget(widgets.Widget):
         return "; ".join(f"{code}: {title}" for code, title in value or [])
 
 
-def write_edition_titles(publication, titles):
-    titles = dict(titles)
-    for edition in publication.editions.all():
-        title = titles.get(edition.language, "")
-        if edition.title != title:
-            edition.title = title
-            edition.save(update_fields=["title"])
-
-
 class EditionTitlesField(RelatedRowsField):
-    """The titles of the publication's editions that have one of their own; an edition
-    left out has the publication's title."""
+    """The titles of the publication's editions that have one of their own, as (language,
+    title); an edition left out has the publication's title. Writing changes titles only."""
 
     def __init__(self):
         super().__init__(
@@ -82,19 +73,28 @@ class EditionTitlesField(RelatedRowsField):
             "Edition titles",
             widget=EditionTitlesWidget(),
             key="language",
-            write=write_edition_titles,
+            link=(Edition, "publication", "language"),
         )
+        self.languages = {}
 
-    def get_value(self, instance):
-        if instance.pk is None:
-            return []
-        return [(edition.language, edition.title) for edition in self.related(instance)]
+    def stored_rows(self, pks):
+        rows = Edition.objects.filter(publication__in=pks).values_list(
+            "publication", "language", "title"
+        )
+        for publication, language, _title in rows:
+            self.languages.setdefault(publication, set()).add(language)
+        return [(publication, (language, title)) for publication, language, title in rows if title]
+
+    def related(self, instance):
+        return [
+            (edition.language, edition.title)
+            for edition in instance.editions.all()
+            if edition.title
+        ]
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         if not is_m2m:
-            have = set()
-            if instance.pk is not None:
-                have = {edition.language for edition in instance.editions.all()}
+            have = self.languages.get(instance.pk, set())
             if lacking := [code for code, _title in self.clean(row, **kwargs) if code not in have]:
                 raise ValueError(
                     gettext(
@@ -105,11 +105,30 @@ class EditionTitlesField(RelatedRowsField):
                 )
         super().save(instance, row, is_m2m, **kwargs)
 
-    def unchanged(self, instance, row, **kwargs):
-        return set(self.clean(row, **kwargs)) == set(self.get_value(instance))
+    def write(self, instances):
+        titles = {pk: dict(listed) for pk, listed in self.wanted(instances).items()}
+        written = Written()
+        if not titles:
+            return written
+        for edition in Edition.objects.filter(publication__in=titles).select_related("publication"):
+            title = titles[edition.publication_id].get(edition.language, "")
+            if edition.title != title:
+                old = copy(edition)
+                edition.title = title
+                written.updated.append((old, edition))
+        Edition.objects.bulk_update([new for _old, new in written.updated], ["title"])
+        return written
 
-    def related(self, instance):
-        return [edition for edition in instance.editions.all() if edition.title]
+
+class AmendsField(Field):
+    """The publication this one amends, never itself (the model's constraint, checked here
+    because an import in bulk leaves constraints to the database)."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        amends = self.clean(row, **kwargs)
+        if amends is not None and amends.pk == instance.pk:
+            raise ValueError(gettext("A publication cannot amend itself."))
+        instance.amends = amends
 
 
 def edition_languages(publication):
@@ -130,15 +149,11 @@ class PublicationResource(ContentResource):
     status = status_field()
     published = PartialDateField("published_on", "Published", precision="published_precision")
     project = Field("project", "Project", widget=project_widget())
-    organisations = RelatedRowsField(
-        "organisations",
-        "Published with",
-        widget=organisations(),
-        key="name",
-        write=setter("organisations"),
+    organisations = RelatedRowsField.many_to_many(
+        Publication, "organisations", "Published with", widget=organisations(), key="name"
     )
-    topics = topics_field()
-    amends = Field(
+    topics = topics_field(Publication)
+    amends = AmendsField(
         "amends",
         "Amends",
         widget=NaturalKeyWidget(Publication, hint=_("use the slug of a publication.")),

@@ -25,7 +25,7 @@ from tests.test_admin import meeting_form
 pytestmark = pytest.mark.django_db
 
 HISTORY = "/admin/auditlog/logentry/"
-CREATE, UPDATE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE
+CREATE, UPDATE, DELETE = LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE
 PERSONAL = ["contactpoint", "contactpointlanguage"]
 
 
@@ -278,7 +278,8 @@ def test_an_import_in_the_admin_is_recorded_with_the_importing_user(client, mana
             email="IEVA@example.org",
             organisation="State Inspectorate",
             country="LV",
-            languages="lv",
+            languages="en",
+            expertise="online-safety",
         ),
     )
     before = LogEntry.objects.count()
@@ -296,14 +297,26 @@ def test_an_import_in_the_admin_is_recorded_with_the_importing_user(client, mana
         "pl",
         "en",
     }
-    # Written in bulk, expertise links are not recorded (BulkImportResource.record_history).
     updated = {
-        name: change
+        (name, change.get("operation") if isinstance(change, dict) else None): change
         for entry in recorded.filter(object_id=member.pk, content_type__model="contactpoint")
         for name, change in entry.changes.items()
     }
-    assert updated["organisation"] == ["Example Child Welfare Office", "State Inspectorate"]
-    assert "email" not in updated  # the same address, written in capitals
+    assert updated["organisation", None] == ["Example Child Welfare Office", "State Inspectorate"]
+    assert ("email", None) not in updated  # the same address, written in capitals
+    # Written in bulk, expertise and languages are recorded as the admin records them: the
+    # topics each entry gained and lost, and each language row added and removed.
+    assert updated["expertise", "add"]["objects"] == ["Online safety"]
+    assert updated["expertise", "delete"]["objects"] == ["Child trafficking"]
+    assert updated["expertise", "add"]["type"] == "m2m"
+    languages = {
+        (entry.action, *entry.changes["language"])
+        for entry in audit.history_of(member)
+        if entry in recorded and "language" in entry.changes
+    }
+    assert languages == {(CREATE, "None", "en"), (DELETE, "lv", "None")}
+    page = client.get(f"/admin/network/contactpoint/{member.pk}/history/").content.decode()
+    assert "added: Online safety" in page and "removed: Child trafficking" in page
 
 
 def test_record_bulk_records_rows_written_without_signals(editor, django_assert_num_queries):

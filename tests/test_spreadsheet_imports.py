@@ -13,10 +13,15 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from auditlog.models import LogEntry
 from defusedxml import EntitiesForbidden
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from import_export.formats.base_formats import CSV
 
+from carportal import audit
+from carportal.celery import app as celery_app
 from carportal.dates import DatePrecision, format_iso
 from carportal.models import Country, Organisation, Topic
 from carportal.resources import (
@@ -920,3 +925,252 @@ def test_the_roles_import_and_export_their_own_lists_only(client, django_user_mo
         for changelist in refused_lists:
             for step in ("import/", "export/"):
                 assert client.get(changelist + step).status_code == 403, (role, changelist, step)
+
+
+# Content lists are imported in bulk (carportal/bulk_import.py): the same entries, errors and
+# history as row by row, in a few queries whatever the number of rows, also by a large file's
+# job.
+
+
+class RowByRowPublicationResource(PublicationResource):
+    """The same resource saving each row as it goes: django-import-export's own way."""
+
+    class Meta:
+        use_bulk = False
+
+
+def run(resource_class, rows, user, *, dry_run=False):
+    """The admin's import of a CSV file, without the admin."""
+    dataset = CSV(encoding="utf-8-sig").create_dataset(make_file(rows).decode())
+    return resource_class().import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        rollback_on_validation_errors=True,
+        retain_instance_in_row_result=not dry_run,
+        user=user,
+    )
+
+
+def outcome(result):
+    return (
+        dict(result.totals),
+        [(row.number, row.error_dict) for row in result.invalid_rows],
+        [str(error.error) for error in result.base_errors],
+    )
+
+
+def publications_stored():
+    """Everything stored about every publication, by slug, but the moments of its saves."""
+    moments = {"id", "created_at", "updated_at"}
+    return {
+        publication.slug: (
+            {k: v for k, v in vars(publication).items() if k not in moments | {"_state"}},
+            sorted(publication.topics.values_list("slug", flat=True)),
+            sorted(publication.organisations.values_list("name", flat=True)),
+            sorted(publication.editions.values_list("language", "title")),
+        )
+        for publication in Publication.objects.all()
+    }
+
+
+def publication_row(**cells):
+    return {
+        "Slug": "",
+        "Title": "Guidelines on Barnahus",
+        "Kind": "guidelines",
+        "Status": "published",
+        "Published": "2016-12",
+        "Project": "PROMISE",
+        "Published with": "CBSS; Swedish Institute, Baltic Sea Unit",
+        "Topics": "child-trafficking",
+        "Amends": "",
+        "Summary": "What professionals need to know.",
+        "Edition titles": "",
+        **cells,
+    }
+
+
+@pytest.fixture
+def importer(django_user_model):
+    return django_user_model.objects.create_user("importer", is_staff=True)
+
+
+@pytest.fixture
+def guidelines(network_of_bodies):
+    """A publication on file, with topics, organisations and two editions."""
+    ProjectFactory(acronym="PROMISE")
+    publication = PublicationFactory(
+        slug="guidelines", title="Guidelines", topics=list(Topic.objects.all())
+    )
+    publication.organisations.set([network_of_bodies["ngo"]])
+    EditionFactory(publication=publication, language="en")
+    EditionFactory(publication=publication, language="fi", title="Vanha")
+    return publication
+
+
+def test_publications_import_in_bulk_as_row_by_row(importer, guidelines):
+    rows = [
+        publication_row(
+            Slug="guidelines",
+            Title="Guidelines, revised",
+            Topics="online-safety",
+            **{"Edition titles": "en: Guidelines for all"},
+        ),
+        publication_row(Title="Practical guide", Topics="", **{"Published with": "SI"}),
+        publication_row(Title="Handbook", Amends="guidelines"),
+    ]
+    seen = {}
+    for resource_class in (PublicationResource, RowByRowPublicationResource):
+        with transaction.atomic():
+            preview = outcome(run(resource_class, rows, importer, dry_run=True))
+            done = outcome(run(resource_class, rows, importer))
+            again = outcome(run(resource_class, rows, importer))
+            seen[resource_class] = (preview, done, again, publications_stored())
+            transaction.set_rollback(True)
+
+    assert seen[PublicationResource] == seen[RowByRowPublicationResource]
+    preview, done, again, stored = seen[PublicationResource]
+    assert preview == done
+    assert (done[0]["new"], done[0]["update"], done[1]) == (2, 1, [])
+    assert (again[0]["skip"], again[0]["new"], again[0]["update"]) == (3, 0, 0)
+    assert stored["guidelines"][1:] == (
+        ["online-safety"],
+        ["Council of the Baltic Sea States", "Swedish Institute, Baltic Sea Unit"],
+        [("en", "Guidelines for all"), ("fi", "")],
+    )
+    assert stored["practical-guide"][2] == ["Swedish Institute, Baltic Sea Unit"]
+    assert stored["handbook"][0]["amends_id"] == guidelines.pk
+
+
+def test_bad_content_rows_get_the_same_errors_and_nothing_is_saved(importer, guidelines):
+    rows = [
+        publication_row(Slug="guidelines", Topics="no-such-topic"),
+        publication_row(Title="Handbook", **{"Edition titles": "ru: Руководство"}),
+        publication_row(Title="Practical guide", Kind="novel", Amends="guidelines"),
+        publication_row(Slug="guidelines", Title="Twice"),
+    ]
+    before = publications_stored()
+    seen = {}
+    for resource_class in (PublicationResource, RowByRowPublicationResource):
+        with transaction.atomic():
+            seen[resource_class] = outcome(run(resource_class, rows, importer))
+            assert publications_stored() == before
+            transaction.set_rollback(True)
+
+    errors = dict(seen[PublicationResource][1])
+    assert "Unknown “no-such-topic”" in errors[1]["Topics"][0]
+    assert "No edition in ru to give a title" in errors[2]["Edition titles"][0]
+    assert set(errors[3]) == {"Kind"}
+    assert errors[4] == {
+        "Slug": ["“guidelines” is on row 1 already: a file lists each entry once."]
+    }
+    assert seen[RowByRowPublicationResource] == seen[PublicationResource]
+
+
+def test_a_publication_cannot_amend_itself(importer, guidelines):
+    result = run(
+        PublicationResource, [publication_row(Slug="guidelines", Amends="guidelines")], importer
+    )
+
+    assert dict(outcome(result)[1]) == {1: {"Amends": ["A publication cannot amend itself."]}}
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_a_content_import_takes_the_same_few_queries_for_any_number_of_rows(
+    importer, network_of_bodies, django_assert_max_num_queries, size
+):
+    ProjectFactory(acronym="PROMISE")
+    on_file = PublicationFactory.create_batch(size, topics=list(Topic.objects.all()))
+    for publication in on_file:
+        EditionFactory(publication=publication, language="fi")
+    rows = [
+        publication_row(
+            Slug=publication.slug,
+            Title=publication.title,
+            Topics="online-safety",
+            **{"Edition titles": "fi: Ohjeet"},
+        )
+        for publication in on_file
+    ] + [publication_row(Title=f"Handbook {n}") for n in range(size)]
+
+    with django_assert_max_num_queries(16):
+        assert outcome(run(PublicationResource, rows, importer, dry_run=True))[1] == []
+    # Those, and for the new publications and the changed ones each: their INSERT or
+    # UPDATEs, the read, delete and insert of their organisations and topics, the editions'
+    # titles, and the history of all of these.
+    with django_assert_max_num_queries(38):
+        result = run(PublicationResource, rows, importer)
+
+    assert (result.totals["new"], result.totals["update"]) == (size, size)
+    assert Publication.objects.filter(editions__title="Ohjeet").count() == size
+
+
+def test_history_of_a_content_import_names_the_importing_user(importer, guidelines):
+    before = LogEntry.objects.order_by("pk").last().pk
+    rows = [
+        publication_row(
+            Slug="guidelines",
+            Title="Guidelines",
+            Topics="online-safety",
+            **{"Published with": "Child Circle; CBSS", "Edition titles": "en: For all"},
+        )
+    ]
+
+    run(PublicationResource, rows, importer)
+
+    recorded = LogEntry.objects.filter(pk__gt=before)
+    assert {entry.actor for entry in recorded} == {importer}
+    changes = [
+        (entry.content_type.model, name, change)
+        for entry in recorded
+        for name, change in entry.changes.items()
+    ]
+    m2m = {(name, c["operation"]): c["objects"] for _m, name, c in changes if isinstance(c, dict)}
+    assert m2m == {
+        ("topics", "delete"): ["Preventing trafficking, and exploitation"],
+        ("organisations", "add"): ["Council of the Baltic Sea States"],
+    }
+    assert ("edition", "title", ["Vanha", ""]) in changes
+    assert ("edition", "title", ["", "For all"]) in changes
+    assert set(recorded) <= set(audit.history_of(guidelines))  # the editions' as parts
+
+
+@pytest.fixture
+def eager():
+    """Tasks run inside the request, as `make run` has it (tests/network/test_import_worker.py
+    runs a job on a real worker)."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
+
+
+def test_a_large_content_file_is_checked_then_imported_by_the_job(
+    editor, guidelines, settings, eager
+):
+    settings.SPREADSHEET_IMPORT_TASK_ROWS = 3
+    rows = [publication_row(Title=f"Handbook {n}") for n in range(4)]
+    bad = [*rows, publication_row(Title="Handbook 9", Topics="no-such-topic")]
+
+    response = upload(editor, PUBLICATIONS, make_file(bad))
+    assert response.status_code == 302
+    url = response["Location"]
+    assert url.startswith(f"{PUBLICATIONS}import/")
+    html = editor.get(url).content.decode()
+
+    assert "The file has 1 error, listed below: nothing can be imported." in html
+    assert "<td>6</td><td>Topics</td><td>Unknown “no-such-topic”" in html
+    editor.post(url)
+    assert Publication.objects.count() == 1  # the one on file
+
+    url = upload(editor, PUBLICATIONS, make_file(rows))["Location"]
+    assert "importing it adds 4 new and updates 0." in editor.get(url).content.decode()
+    assert Publication.objects.count() == 1  # the check saves nothing
+    editor.post(url)
+
+    assert "Import finished: 4 new, 0 updated." in editor.get(url).content.decode()
+    assert set(
+        Publication.objects.filter(title__startswith="Handbook").values_list("slug", flat=True)
+    ) == {f"handbook-{n}" for n in range(4)}
+    assert Publication.objects.get(slug="handbook-0").organisations.count() == 2

@@ -6,8 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from carportal.bulk_import import RelatedRowsField
 from carportal.dates import DatePrecision, format_iso, parse_iso, widen
 from carportal.spreadsheets import csv_response, escape_formula, split_list, unescape_formula
+from network.models import ContactPoint, ContactPointLanguage
+from network.resources import ContactPointResource
+from publications.models import Publication
+from publications.resources import PublicationResource
 
 
 @pytest.mark.parametrize(
@@ -78,3 +83,25 @@ def test_anything_else_is_not_a_partial_date(text):
 )
 def test_a_list_cell_splits_at_semicolons_line_breaks_or_commas(cell, commas, items):
     assert split_list(cell, commas=commas) == items
+
+
+def test_one_related_rows_field_serves_every_list():
+    """Contact points' languages and expertise and the content lists' many-to-many columns
+    are the same RelatedRowsField (carportal/bulk_import.py), told apart by their link rows."""
+    contact_fields = ContactPointResource().fields
+    topics = PublicationResource().fields["topics"]
+
+    assert isinstance(topics, RelatedRowsField)
+    assert (topics.link_model, topics.owner, topics.value, topics.m2m_name) == (
+        Publication.topics.through,
+        "publication_id",
+        "topic_id",
+        "topics",
+    )
+    # A part of its own in the history (recorded row by row), or a many-to-many field's rows.
+    languages, expertise = contact_fields["languages"], contact_fields["expertise"]
+    assert (languages.link_model, languages.m2m_name) == (ContactPointLanguage, None)
+    assert (expertise.link_model, expertise.m2m_name) == (
+        ContactPoint.expertise.through,
+        "expertise",
+    )

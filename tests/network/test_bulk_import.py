@@ -190,8 +190,8 @@ def test_an_import_takes_the_same_few_queries_for_any_number_of_rows(
         assert outcome(run(ContactPointResource, content, importer, dry_run=True))[1] == []
     # Those, and for the new entries and the changed ones each: their INSERT or UPDATEs, the
     # read, delete and insert of their languages and of their expertise, and the history of
-    # the entries and of their languages.
-    with django_assert_max_num_queries(27):
+    # the entries, of their languages and of their expertise.
+    with django_assert_max_num_queries(28):
         result = run(ContactPointResource, content, importer)
 
     assert (result.totals["new"], result.totals["update"]) == (size, size)
