@@ -105,10 +105,11 @@ class Facet:
     and under its parent): the pairs are united, so that a row reached twice counts once.
     """
 
-    def __init__(self, *paths, labels=None, order=None):
-        self.paths = [FacetPath(*path) if isinstance(path, tuple) else path for path in paths]
+    def __init__(self, *paths, labels=None, by_label=False):
+        self.paths = paths
         self.labels = dict(labels) if labels is not None else None  # fixed choices
-        self.order = order  # "label" sorts by name; else the order of `labels`, or by count
+        # By name, or fixed choices in their own order (kinds, "upcoming" before "past").
+        self.by_label = by_label or labels is None
 
     def pairs(self, rows, path):
         value = F(path.value) if isinstance(path.value, str) else path.value
@@ -155,19 +156,15 @@ class Facet:
         if selected and selected not in counts:
             counts[selected] = ((self.labels or {}).get(selected, selected), 0)
         options = [Option(value, str(label), count) for value, (label, count) in counts.items()]
-        if self.order == "label":
+        if self.by_label:
             return sorted(options, key=lambda option: option.label.casefold())
-        if self.labels is not None:
-            position = {value: number for number, value in enumerate(self.labels)}
-            return sorted(options, key=lambda option: position[option.value])
-        return sorted(options, key=lambda option: (-option.count, option.label.casefold()))
+        position = {value: number for number, value in enumerate(self.labels)}
+        return sorted(options, key=lambda option: position[option.value])
 
 
 def related_facet(relation, label, key="slug", where=None):
     """The facet of a related row (topic, country, presidency, funder) named by `key`."""
-    return Facet(
-        FacetPath(f"{relation}__{key}", f"{relation}__{label}", where or Q()), order="label"
-    )
+    return Facet(FacetPath(f"{relation}__{key}", f"{relation}__{label}", where or Q()))
 
 
 def family_facet(relation):
@@ -185,13 +182,12 @@ def family_facet(relation):
             name(f"{relation}__parent"),
             Q(**{f"{relation}__status": published, f"{relation}__parent__status": published}),
         ),
-        order="label",
     )
 
 
 def language_facet(relation="editions__language"):
     """Languages by their own names, the way a reader looks for their own."""
-    return Facet(FacetPath(relation), labels=Language.native_choices(), order="label")
+    return Facet(FacetPath(relation), labels=Language.native_choices(), by_label=True)
 
 
 UNKNOWN_ROW = _(
