@@ -105,8 +105,12 @@ class Facet:
     and under its parent): the pairs are united, so that a row reached twice counts once.
     """
 
-    def __init__(self, *paths, labels=None, by_label=False):
+    def __init__(self, *paths, labels=None, by_label=False, distinct=False):
         self.paths = paths
+        # COUNT(DISTINCT) sorts each group: three times as slow over 20,000 publications.
+        # Only where a row can reach the same value twice along one path (a project with two
+        # fundings from one funder); a many-to-many table holds each pair once.
+        self.distinct = distinct
         self.labels = dict(labels) if labels is not None else None  # fixed choices
         # By name, or fixed choices in their own order (kinds, "upcoming" before "past").
         self.by_label = by_label or labels is None
@@ -123,7 +127,7 @@ class Facet:
         rows = rows.order_by()
         if len(self.paths) == 1:
             grouped = self.pairs(rows, self.paths[0]).annotate(
-                facet_count=Count("pk", distinct=True)
+                facet_count=Count("pk", distinct=self.distinct)
             )
             return {
                 row["facet_value"]: (row.get("facet_label"), row["facet_count"])
@@ -162,9 +166,11 @@ class Facet:
         return sorted(options, key=lambda option: position[option.value])
 
 
-def related_facet(relation, label, key="slug", where=None):
+def related_facet(relation, label, key="slug", where=None, distinct=False):
     """The facet of a related row (topic, country, presidency, funder) named by `key`."""
-    return Facet(FacetPath(f"{relation}__{key}", f"{relation}__{label}", where or Q()))
+    return Facet(
+        FacetPath(f"{relation}__{key}", f"{relation}__{label}", where or Q()), distinct=distinct
+    )
 
 
 def family_facet(relation):

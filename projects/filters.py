@@ -40,7 +40,10 @@ class ProjectFilter(FacetFilterSet):
         "status": Facet(FacetPath("period_status"), labels=Project.PeriodStatus.choices),
         "topic": related_facet("topics", "name", where=Q(topics__is_active=True)),
         "funder": related_facet(
-            "fundings__funder", "name", where=Q(fundings__funder__is_active=True)
+            "fundings__funder",
+            "name",
+            where=Q(fundings__funder__is_active=True),
+            distinct=True,
         ),
         "country": related_facet(
             "countries", "name", key="code", where=Q(countries__is_active=True)

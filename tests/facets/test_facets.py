@@ -319,5 +319,5 @@ def test_lists_with_facets_run_a_fixed_number_of_queries(
         (PROJECTS, {"status": "ongoing", "topic": topic}),
     ]:
         for params in ({}, query):
-            with django_assert_max_num_queries(16):
+            with django_assert_max_num_queries(14):
                 assert client.get(path, params).status_code == 200
