@@ -156,6 +156,40 @@ class Language(models.TextChoices):
     SV = "sv", _("Swedish")
     UK = "uk", _("Ukrainian")
 
+    @property
+    def native_name(self):
+        """The language's name in itself, capitalised as at the start of a list item, the
+        same way for every language (Django's own names mix "Lietuviškai" with "suomi")."""
+        return NATIVE_LANGUAGE_NAMES[self.value]
+
+    @classmethod
+    def native_choices(cls):
+        """(code, "Suomi – Finnish"): the name a reader looks for, then the interface's."""
+        return [
+            (language.value, language.native_name)
+            if language.native_name == str(language.label)
+            else (language.value, f"{language.native_name} – {language.label}")
+            for language in cls
+        ]
+
+
+# Not translated: each is the language's own name for itself.
+NATIVE_LANGUAGE_NAMES = {
+    "en": "English",
+    "da": "Dansk",
+    "de": "Deutsch",
+    "et": "Eesti",
+    "fi": "Suomi",
+    "is": "Íslenska",
+    "lt": "Lietuvių",
+    "lv": "Latviešu",
+    "no": "Norsk",
+    "pl": "Polski",
+    "ru": "Русский",
+    "sv": "Svenska",
+    "uk": "Українська",
+}
+
 
 class ReferenceQuerySet(NaturalKeyQuerySet):
     def active(self):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import (
@@ -51,8 +51,24 @@ class PublicListView(FilterView):
     paginate_by = settings.PAGINATE_BY
     paginator_class = KeysFirstPaginator
 
+    def get(self, request, *args, **kwargs):
+        # A form sends every field, used or not (`?q=&kind=&language=fi`): a link to share
+        # carries only the filters in use.
+        # The browser keeps the form action's #results across the redirect.
+        if any(value == "" for _name, values in request.GET.lists() for value in values):
+            clean = QueryDict(mutable=True)
+            for name, values in request.GET.lists():
+                if kept := [value for value in values if value]:
+                    clean.setlist(name, kept)
+            query = clean.urlencode()
+            return redirect(f"{request.path}?{query}" if query else request.path)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if hasattr(self.filterset, "show_counts"):
+            self.filterset.show_counts()
+            context["active_filters"] = self.filterset.active_filters(self.request)
         # Only the list's own filters count: not `page`, nor a tracking tag such as utm_source.
         context["is_filtered"] = any(self.request.GET.get(name) for name in self.filterset.filters)
         if context["is_paginated"]:

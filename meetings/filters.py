@@ -1,19 +1,28 @@
 import django_filters
+from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carportal.filters import (
+    Facet,
+    FacetFilterSet,
+    FacetPath,
+    NamedRowFilter,
     SlugChoiceFilter,
     YearFilter,
     country_filter,
+    family_facet,
     in_use,
+    related_facet,
     topic_filter,
     values_in_use,
 )
-from carportal.models import Country, Topic
+from carportal.models import Country, Publishable, Topic
 from meetings.models import Meeting, Presidency
+from projects.models import Project
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(FacetFilterSet):
     WHEN_CHOICES = [("upcoming", _("Upcoming")), ("past", _("Past"))]
 
     when = django_filters.ChoiceFilter(
@@ -34,11 +43,48 @@ class MeetingFilter(django_filters.FilterSet):
             "presidency",
         ),
     )
+    project = NamedRowFilter(
+        field_name="projects",
+        label=_("Project"),
+        help_text=_("Its acronym; a project includes its later phases."),
+        family=True,
+        queryset=in_use(
+            Project.objects.published(), Meeting.objects.published(), "projects", family=True
+        ),
+        acronym="acronym",
+        noun=_("project"),
+    )
     topic = topic_filter(Meeting.objects.published())
 
     class Meta:
         model = Meeting
         fields = []
+
+    def get_facets(self):
+        today = timezone.localdate()
+        conditions = Meeting.objects.all()
+        published = Publishable.Status.PUBLISHED
+        return {
+            "when": Facet(
+                FacetPath(
+                    Case(
+                        When(conditions.not_over_condition(today), then=Value("upcoming")),
+                        When(conditions.over_condition(today), then=Value("past")),
+                        default=None,
+                    )
+                ),
+                labels=self.WHEN_CHOICES,
+            ),
+            "kind": Facet(FacetPath("kind"), labels=Meeting.Kind.choices),
+            "country": related_facet(
+                "country", "name", key="code", where=Q(country__is_active=True)
+            ),
+            "presidency": related_facet(
+                "presidency", "name", where=Q(presidency__status=published)
+            ),
+            "project": family_facet("projects"),
+            "topic": related_facet("topics", "name", where=Q(topics__is_active=True)),
+        }
 
     def filter_when(self, queryset, name, value):
         return queryset.upcoming() if value == "upcoming" else queryset.past()

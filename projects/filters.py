@@ -1,12 +1,22 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from carportal.filters import SlugChoiceFilter, country_filter, in_use, topic_filter
+from carportal.filters import (
+    Facet,
+    FacetFilterSet,
+    FacetPath,
+    NamedRowFilter,
+    country_filter,
+    in_use,
+    related_facet,
+    topic_filter,
+)
 from carportal.models import Organisation
 from projects.models import Project
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(FacetFilterSet):
     status = django_filters.ChoiceFilter(
         field_name="period_status",
         label=_("Status"),
@@ -14,15 +24,31 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("Any"),
     )
     topic = topic_filter(Project.objects.published())
-    funder = SlugChoiceFilter(
+    funder = NamedRowFilter(
         field_name="fundings__funder",
         label=_("Funder"),
+        help_text=_("Its short name, such as “EU”."),
         queryset=in_use(
             Organisation.objects.active(), Project.objects.published(), "fundings__funder"
         ),
-        distinct=True,
+        acronym="short_name",
+        noun=_("funder"),
     )
     country = country_filter(Project.objects.published(), "countries")
+
+    facets = {
+        "status": Facet(FacetPath("period_status"), labels=Project.PeriodStatus.choices),
+        "topic": related_facet("topics", "name", where=Q(topics__is_active=True)),
+        "funder": related_facet(
+            "fundings__funder",
+            "name",
+            where=Q(fundings__funder__is_active=True),
+            distinct=True,
+        ),
+        "country": related_facet(
+            "countries", "name", key="code", where=Q(countries__is_active=True)
+        ),
+    }
 
     class Meta:
         model = Project

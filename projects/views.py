@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
@@ -5,6 +6,7 @@ from carportal.pdf import rows_pdf_response
 from carportal.views import DraftPreviewMixin, PublicListView
 from projects.filters import ProjectFilter
 from projects.models import Project
+from publications.models import Publication
 
 
 class ProjectListView(PublicListView):
@@ -20,6 +22,16 @@ class ProjectDetailView(DraftPreviewMixin, DetailView):
     model = Project
     template_name = "projects/project_detail.html"
     context_object_name = "project"
+
+    def get_context_data(self, **kwargs):
+        # A parent project's page gathers its phases' publications, as its list filter does.
+        return super().get_context_data(
+            family_publications=Publication.objects.published()
+            .for_list()
+            .filter(Q(project=self.object) | Q(project__parent=self.object))
+            .newest_first(),
+            **kwargs,
+        )
 
 
 def factsheet_pdf(request, projects):

@@ -1,15 +1,27 @@
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from carportal.filters import SlugChoiceFilter, YearFilter, in_use, topic_filter, values_in_use
+from carportal.filters import (
+    Facet,
+    FacetFilterSet,
+    FacetPath,
+    NamedRowFilter,
+    YearFilter,
+    family_facet,
+    in_use,
+    language_facet,
+    related_facet,
+    topic_filter,
+    values_in_use,
+)
 from carportal.models import Language
 from carportal.search import matching, parse, search_terms
 from projects.models import Project
 from publications.models import Edition, Publication
 
 
-class PublicationFilter(django_filters.FilterSet):
+class PublicationFilter(FacetFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(
         label=_("Kind"),
@@ -19,22 +31,30 @@ class PublicationFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(
         label=_("Language"),
         choices=values_in_use(
-            Language.choices, Publication.objects.published(), "editions__language"
+            Language.native_choices(), Publication.objects.published(), "editions__language"
         ),
         empty_label=_("Any"),
         method="filter_language",
     )
     year = YearFilter(field_name="published_on")
-    project = SlugChoiceFilter(
+    project = NamedRowFilter(
         label=_("Project"),
-        # What an option shows, not whole rows: there may be a thousand projects.
+        help_text=_("Its acronym; a project includes its later phases."),
+        family=True,
         queryset=in_use(
-            Project.objects.published().only("slug", "acronym", "title"),
-            Publication.objects.published(),
-            "project",
+            Project.objects.published(), Publication.objects.published(), "project", family=True
         ),
+        acronym="acronym",
+        noun=_("project"),
     )
     topic = topic_filter(Publication.objects.published())
+
+    facets = {
+        "kind": Facet(FacetPath("kind"), labels=Publication.Kind.choices),
+        "language": language_facet(),
+        "project": family_facet("project"),
+        "topic": related_facet("topics", "name", where=Q(topics__is_active=True)),
+    }
 
     class Meta:
         model = Publication

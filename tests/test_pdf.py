@@ -344,7 +344,7 @@ def test_the_catalogue_holds_the_filtered_rows_and_no_others(client):
     text = pdf_text(response.content)
     assert "Publications catalogue" in text
     assert "Kind: Guidelines" in text
-    assert "Language: Lithuanian" in text
+    assert "Language: Lietuvių – Lithuanian" in text
     assert "Guidelines on child trafficking" in text
     assert "Gairės dėl prekybos vaikais ąčęėįšųūž" in text
     assert "Практическое руководство" in text

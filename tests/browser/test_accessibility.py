@@ -26,6 +26,11 @@ PAGES_BEYOND_THE_SITEMAP = [
     "/search/?q=child",
     "/search/?q=child&type=meeting",
     "/search/?q=nothing-matches-this",
+    # Facet counts, with filters applied: the folded form, the active filters, suggestions.
+    "/publications/?project=protect&language=en",
+    "/publications/?project=NOPE",
+    "/meetings/?project=PROTECT&when=past",
+    "/projects/?funder=european-commission&status=concluded",
     "/network/join/",
     "/network/sign-in/",
     "/no-such-page/",

@@ -1,0 +1,102 @@
+r"""Facet counts benchmark: each public list with its filters' counts, and without them.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/carportal_facets \
+        .venv/bin/python bench/facets.py
+
+As bench/scale.py (whose setup and timing it reuses): PostgreSQL only, demo data at scale N
+(default 100, ``--reuse`` keeps what is there), in-process through Django's test client with
+the test settings. Each list is timed twice: as served, with one grouped query per facet,
+and with the counts switched off (the FacetFilterSet's options left empty, so the form
+renders its plain choices), the page as it was before counts. Goal: at most 2x. It prints
+the p50/p95 wall clock, the CPU time, the queries and the page's size for both, and the
+ratio of the p50s. "SQL ms" is the sum of the page's queries, each run again alone.
+"""
+
+import argparse
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+from bench.scale import measure, prepare  # noqa: E402
+
+
+@contextmanager
+def counts_off():
+    from carportal.filters import FacetFilterSet
+
+    with mock.patch.object(FacetFilterSet, "facet_options", property(lambda self: {})):
+        yield
+
+
+def pages():
+    """The lists plain and filtered, with values worked out from the data."""
+    from meetings.models import Meeting
+    from projects.models import Project
+    from publications.models import Publication
+
+    published = Publication.objects.published()
+    topic = published.exclude(topics=None).values_list("topics__slug", flat=True).first()
+    parent = Project.objects.published().exclude(phases=None).values_list("slug", flat=True).first()
+    kind = Meeting.objects.published().values_list("kind", flat=True).first()
+    return [
+        "/publications/",
+        f"/publications/?language=fi&topic={topic}",
+        f"/publications/?project={parent}",
+        "/meetings/",
+        f"/meetings/?when=past&kind={kind}",
+        "/projects/",
+        f"/projects/?status=concluded&topic={topic}",
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="keep demo data already there")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        parser.error("set DATABASE_URL to a PostgreSQL database: SQLite's figures mean nothing")
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = "carportal.settings.test"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    prepare(args)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    client = Client()
+    print(
+        f"{'page':<48}{'counts':>7}{'p50 ms':>8}{'p95 ms':>8}{'CPU ms':>8}{'SQL ms':>8}"
+        f"{'queries':>8}{'KB':>7}{'ratio':>7}"
+    )
+    for path in pages():
+        without = None
+        for label, switch in (("off", counts_off), ("on", contextmanager(lambda: (yield)))):
+            with switch():
+                result = measure(client, path, args.repeat)
+            if result["status"] != 200:
+                print(f"{path:<48}{label:>7}  answered {result['status']}")
+                continue
+            ratio = f"{result['p50'] / without['p50']:>7.2f}" if without else ""
+            print(
+                f"{path:<48}{label:>7}{result['p50'] * 1000:>8.1f}{result['p95'] * 1000:>8.1f}"
+                f"{result['cpu'] * 1000:>8.1f}{result['sql'] * 1000:>8.1f}{result['queries']:>8}"
+                f"{result['size'] / 1024:>7.0f}{ratio}",
+                flush=True,
+            )
+            without = without or result
+
+
+if __name__ == "__main__":
+    main()
