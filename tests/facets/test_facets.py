@@ -224,7 +224,7 @@ def test_the_form_lands_on_the_results_and_each_active_filter_is_removable(clien
     assert '<details class="filter-disclosure">' in html
     assert '<details class="filter-disclosure" open>' in client.get(path).content.decode()
     # The answer comes before the form's fields.
-    assert html.index('id="results-heading"') < html.index("<form")
+    assert html.index('id="results-heading"') < html.index('<form class="filter-form"')
 
 
 # -- Projects with phases ---------------------------------------------------------------------

@@ -341,7 +341,9 @@ def test_a_retired_topic_or_draft_presidency_makes_no_feed(client):
 
 
 def test_the_list_offers_the_feed_of_its_filters(client, filtered_meetings):
-    page = client.get(reverse("meetings:list") + "?topic=barnahus&kind=&page=1").content.decode()
+    page = client.get(
+        reverse("meetings:list") + "?topic=barnahus&kind=&page=1", follow=True
+    ).content.decode()
 
     assert 'href="webcal://testserver/meetings/calendar.ics?topic=barnahus"' in page
     assert 'value="http://testserver/meetings/calendar.ics?topic=barnahus"' in page
