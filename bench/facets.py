@@ -12,8 +12,6 @@ the p50/p95 wall clock, the CPU time, the queries and the page's size for both, 
 ratio of the p50s. "SQL ms" is the sum of the page's queries, each run again alone.
 """
 
-import argparse
-import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +19,7 @@ from unittest import mock
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-from bench.scale import measure, prepare  # noqa: E402
+from bench.scale import measure, start  # noqa: E402
 
 
 @contextmanager
@@ -54,27 +52,9 @@ def pages():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--reuse", action="store_true", help="keep demo data already there")
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        parser.error("set DATABASE_URL to a PostgreSQL database: SQLite's figures mean nothing")
-
-    os.environ["DJANGO_SETTINGS_MODULE"] = "carportal.settings.test"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.db import connection
+    args = start(__doc__.splitlines()[0])
     from django.test import Client
 
-    prepare(args)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
     client = Client()
     print(
         f"{'page':<48}{'counts':>7}{'p50 ms':>8}{'p95 ms':>8}{'CPU ms':>8}{'SQL ms':>8}"

@@ -194,12 +194,17 @@ def explain(sql):
         return "\n".join(f"      {row[0]}" for row in cursor.fetchall())
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def start(description, *options):
+    """What every benchmark at scale does first: parse the common options (and ``options``,
+    pairs of flags and keyword arguments for ``add_argument``), set Django up in this process
+    with the test settings (page cache off, DEBUG off), bring the database to scale
+    (``prepare``) and analyse it, as autovacuum would soon after such a load."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--reuse", action="store_true", help="keep demo data already there")
-    parser.add_argument("--explain", action="store_true", help="print each main query's plan")
+    for flags, keywords in options:
+        parser.add_argument(*flags, **keywords)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         parser.error("set DATABASE_URL to a PostgreSQL database: SQLite's figures mean nothing")
@@ -211,13 +216,22 @@ def main():
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
 
     prepare(args)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    return args
+
+
+def main():
+    args = start(
+        __doc__.splitlines()[0],
+        (["--explain"], {"action": "store_true", "help": "print each main query's plan"}),
+    )
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
     admin, _ = get_user_model().objects.update_or_create(
         username="bench-scale", defaults={"is_staff": True, "is_superuser": True}
     )

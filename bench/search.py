@@ -32,8 +32,6 @@ four times as long. The list's own figures are mostly its filter form (bench/sca
 same list without a search took 690 ms in the same hour.
 """
 
-import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -41,7 +39,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 from bench.load import percentiles  # noqa: E402
-from bench.scale import prepare  # noqa: E402
+from bench.scale import start  # noqa: E402
 
 SEARCHES = {
     "one word": "child",
@@ -87,33 +85,15 @@ def search_query(text, contains):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--reuse", action="store_true", help="keep demo data already there")
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        parser.error("set DATABASE_URL to a PostgreSQL database: SQLite's figures mean nothing")
-
-    os.environ["DJANGO_SETTINGS_MODULE"] = "carportal.settings.test"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
+    args = start(__doc__.splitlines()[0])
     from urllib.parse import urlencode
 
-    from django.db import connection
     from django.test import Client
 
     from meetings.models import Meeting
     from projects.models import Project
     from publications.models import Publication
 
-    prepare(args)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
     print(
         f"{Publication.objects.published().count()} publications, "
         f"{Meeting.objects.published().count()} meetings, "
