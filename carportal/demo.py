@@ -31,6 +31,7 @@ from django.utils.text import slugify
 from carportal.cache import content_changed
 from carportal.dates import DatePrecision, widen
 from carportal.models import Country, DemoRecord, Language, Organisation, Topic
+from carportal.search import search_vectors_deferred
 from meetings.models import Meeting, MeetingSession, Presentation, Presidency
 from network.models import CURRENT_CONSENT_VERSION, ContactPoint, ContactPointLanguage
 from projects.models import Project, ProjectFunding, ProjectPartner
@@ -49,6 +50,9 @@ SAMPLE_FILE = "publications/demo/sample-edition.pdf"
 EMAIL_DOMAIN = "demo.example.org"
 # The order in which demo rows are removed: what points at a row with PROTECT goes first.
 REMOVAL_ORDER = [ContactPoint, Publication, Meeting, Presidency, Project, Organisation]
+# The tables whose search triggers wait until the whole load or removal is written (an
+# edition's recomputes its publication's vector).
+SEARCHED = [Presidency, Meeting, Project, Publication, Edition]
 
 
 class DemoError(Exception):
@@ -462,7 +466,7 @@ class DemoSeeder:
                 "Demo data is already in this database: remove it first with "
                 "`manage.py seed_demo --remove`."
             )
-        with transaction.atomic():
+        with transaction.atomic(), search_vectors_deferred(*SEARCHED):
             self.organisations()
             self.projects()
             self.presidencies()
@@ -902,7 +906,7 @@ def remove_demo():
     """
     counts, total = {}, 0
     try:
-        with transaction.atomic():
+        with transaction.atomic(), search_vectors_deferred(*SEARCHED):
             for model in REMOVAL_ORDER:
                 listed = DemoRecord.objects.filter(
                     content_type=ContentType.objects.get_for_model(model)

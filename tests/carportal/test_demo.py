@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from carportal.demo import EMAIL_DOMAIN, PER_SCALE, SAMPLE_FILE
 from carportal.models import DemoRecord, Organisation
@@ -136,6 +137,32 @@ def test_removal_refuses_while_real_content_points_at_demo_rows(local, capsys):
         call_command("seed_demo", "--remove")
 
     assert table_sizes() == before
+
+
+@pytest.mark.postgresql
+def test_demo_rows_are_searchable_and_the_search_triggers_work_again_after_seeding(local, capsys):
+    """The load computes the vectors once, at its end, with the triggers paused meanwhile."""
+    seed_demo(capsys, "--scale", "1")
+
+    def select(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+    for model in [Presidency, Meeting, Project, Publication]:
+        table = model._meta.db_table
+        assert select(f"SELECT count(*) FROM {table} WHERE search_vector IS NULL") == [(0,)]
+    demo = Publication.objects.filter(slug__startswith="demo-").first()
+    edition = demo.editions.first()
+    edition.title = "Quokkaquest"
+    edition.save()
+    demo.title = "Wombatwise"
+    demo.save()
+
+    assert select(
+        "SELECT id FROM publications_publication "
+        "WHERE search_vector @@ to_tsquery('simple', 'wombatwise & quokkaquest')"
+    ) == [(demo.pk,)]
 
 
 def test_demo_data_is_refused_outside_a_local_run(capsys):
