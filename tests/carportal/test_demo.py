@@ -3,6 +3,7 @@
 from collections import Counter
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -113,6 +114,7 @@ def test_removal_takes_the_demo_rows_and_leaves_seed_and_staff_content(local, ca
     staff_meeting = MeetingFactory(slug="demo-day-for-staff", title="Demo day (staff's own)")
     before = table_sizes()
     seed_demo(capsys, "--scale", "1")
+    history = LogEntry.objects.count()
 
     out = seed_demo(capsys, "--remove")
 
@@ -121,6 +123,8 @@ def test_removal_takes_the_demo_rows_and_leaves_seed_and_staff_content(local, ca
     assert table_sizes() == before
     assert Meeting.objects.filter(pk=staff_meeting.pk).exists()
     assert not DemoRecord.objects.exists()
+    # Demo rows leave no history behind: none was recorded for their removal.
+    assert LogEntry.objects.count() == history
     assert not default_storage.exists(SAMPLE_FILE)
     # Seed content has its own files, which stay.
     assert Edition.objects.exists()
