@@ -39,10 +39,23 @@ indexes and the sitemap's pages (load average 7 to 10) and after (load average 5
     admin contact points            534/859     129  24           202/376    54  6.2
 
 seed_demo --scale 100 took 10 s on a quieter machine and 15 to 34 s under this load; its
-removal 12 to 20 s. Every page's SQL is now a few milliseconds, so the ratio to it is high
-(12x to 240x): what is left is Python, and on the machine's contention the wall clock is
-twice the CPU time. Of /publications/' 49 ms of CPU, 29 ms are its project filter's <select>
-of 938 options, which the discovery issue replaces; the admin lists render 100 rows.
+removal 12 to 20 s. Every page's SQL was then a few milliseconds: what was left was Python,
+most of it /publications/' project filter, a <select> of 938 options.
+
+Now, with the site search's vectors, the filters' counts and a typed project filter (issue
+12), on a quiet machine (load average 1), ``--repeat 20``, p50/p95 ms (CPU ms, all SQL ms):
+
+    /publications/                  131/182  (47, 76: the four counts are 60 of it)
+    /publications/?language=fi      121/188  (51, 60)
+    /publications/?page=949         116/247  (35, 72)
+    /meetings/                       71/152  (48, 24)
+    /projects/                       47/58   (32, 10)
+    /sitemap.xml                      6/8    (4, 2)
+    admin publications              112/206  (91, 23)
+    admin contact points            114/162  (98, 23)
+
+seed_demo --scale 100 takes 34 s (each search vector computed once, at the end of the load)
+and its removal 22 s (without a history entry per demo row: 4 minutes with them).
 """
 
 import argparse

@@ -16,20 +16,18 @@ prefix) prints the p50 and p95 of:
 Goals: the query's p95 under 30 ms, the page's under 100 ms.
 
 Measured at scale 100 (18,964 published publications, 2,844 meetings, 949 projects), ``--repeat
-20``, PostgreSQL 15, on this 2-core machine shared with five other sessions (load average 7 to
-10, so every figure, icontains' included, is several times a quiet machine's), in ms:
+20``, PostgreSQL 15, on a quiet machine (load average 1), in ms, p50/p95:
 
                                      found   query       icontains     ratio  page       list
-    one word: child                  22848   260/307     1591/2339       6.1  430/497    542/822
-    two words: trafficking guardians   426    54/75      2595/3807      48.5  199/239    454/820
-    a phrase: "best interests"           8    25/32      2174/2335      85.9  111/359    346/603
-    a prefix: Barnah                  1708    27/37      2505/3450      94.3  253/611    815/1355
+    one word: child                  22848    91/98       371/403        4.1  130/141    266/315
+    two words: trafficking guardians   426    15/16       762/829       49.9   50/61      76/83
+    a phrase: "best interests"           8     7/7        790/993      120.4   38/49      34/37
+    a prefix: Barnah                  1708    21/24       753/873       35.6   54/78     107/132
 
-A selective search is within reach of the goals; "child", in nearly every row, is not: ranking
-reads every vector found (ts_rank of 23,000 rows), and the counts per type read them once more.
+A selective search meets the goals; "child", in nearly every row, does not: ranking reads
+every vector found (ts_rank of 23,000 rows), and the counts per type read them once more.
 The vectors are kept in their rows (STORAGE MAIN): from the TOAST table the count alone took
-four times as long. The list's own figures are mostly its filter form (bench/scale.py): the
-same list without a search took 690 ms in the same hour.
+four times as long.
 """
 
 import sys
