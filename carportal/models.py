@@ -135,8 +135,19 @@ class Publishable(NaturalKeyModel):
 
     objects = PublishableQuerySet.as_manager()
 
+    # Pages at /<section>/<this>/ (an app's urls.py), which a row of that web address could
+    # never reach: every list has its Atom feed at /<section>/feed/.
+    TAKEN_SLUGS = frozenset({"feed"})
+
     class Meta:
         abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.slug in self.TAKEN_SLUGS:
+            raise ValidationError(
+                {"slug": _("That address is a page of the site already: choose another.")}
+            )
 
 
 class Language(models.TextChoices):

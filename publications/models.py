@@ -134,8 +134,7 @@ class Publication(Publishable):
         help_text=_("For an addendum or update: the publication it adds to."),
     )
 
-    # Pages at /publications/<this>/ (publications/urls.py), which such a slug could not reach.
-    TAKEN_SLUGS = {"languages"}
+    TAKEN_SLUGS = Publishable.TAKEN_SLUGS | {"languages"}  # the table of translations
 
     objects = PublicationQuerySet.as_manager()
     # Site search (carportal/search.py): the weight of each field's words. On PostgreSQL a
@@ -174,8 +173,6 @@ class Publication(Publishable):
     def clean(self):
         super().clean()
         errors = {}
-        if self.slug in self.TAKEN_SLUGS:
-            errors["slug"] = _("That address is a page of the site already: choose another.")
         if self.status == Publishable.Status.PUBLISHED:
             self.publish_on = None  # published now: no longer waiting for its day
         elif self.publish_on and self.publish_on < timezone.localdate():

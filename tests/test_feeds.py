@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from carportal.feeds import FEED_LIMIT
@@ -247,3 +248,15 @@ def test_pages_advertise_their_feeds_in_the_head_and_link_them_visibly(client, c
             ), page
 
     assert advertised(client.get(reverse("about")).content.decode()) == {}
+
+
+@pytest.mark.parametrize("factory", [MeetingFactory, ProjectFactory, PublicationFactory])
+def test_no_item_takes_its_lists_feed_address(factory):
+    item = factory.build(slug="feed")
+
+    with pytest.raises(ValidationError) as error:
+        item.full_clean()
+
+    assert error.value.message_dict["slug"] == [
+        "That address is a page of the site already: choose another."
+    ]
