@@ -7,7 +7,6 @@ from carportal.filters import (
     Facet,
     FacetFilterSet,
     FacetPath,
-    NamedRowFilter,
     SlugChoiceFilter,
     YearFilter,
     country_filter,
@@ -19,7 +18,7 @@ from carportal.filters import (
 )
 from carportal.models import Country, Publishable, Topic
 from meetings.models import Meeting, Presidency
-from projects.models import Project
+from projects.filters import project_filter
 
 
 class MeetingFilter(FacetFilterSet):
@@ -43,17 +42,7 @@ class MeetingFilter(FacetFilterSet):
             "presidency",
         ),
     )
-    project = NamedRowFilter(
-        field_name="projects",
-        label=_("Project"),
-        help_text=_("Its acronym; a project includes its later phases."),
-        family=True,
-        queryset=in_use(
-            Project.objects.published(), Meeting.objects.published(), "projects", family=True
-        ),
-        acronym="acronym",
-        noun=_("project"),
-    )
+    project = project_filter(Meeting.objects.published(), field_name="projects")
     topic = topic_filter(Meeting.objects.published())
 
     class Meta:

@@ -16,6 +16,20 @@ from carportal.models import Organisation
 from projects.models import Project
 
 
+def project_filter(rows, field_name="project"):
+    """The projects of `rows` (meetings, publications), typed by acronym; a parent project
+    includes its phases, as `family_facet` counts them."""
+    return NamedRowFilter(
+        field_name=field_name,
+        label=_("Project"),
+        help_text=_("Its acronym; a project includes its later phases."),
+        family=True,
+        queryset=in_use(Project.objects.published(), rows, field_name, family=True),
+        acronym="acronym",
+        noun=_("project"),
+    )
+
+
 class ProjectFilter(FacetFilterSet):
     status = django_filters.ChoiceFilter(
         field_name="period_status",

@@ -6,10 +6,8 @@ from carportal.filters import (
     Facet,
     FacetFilterSet,
     FacetPath,
-    NamedRowFilter,
     YearFilter,
     family_facet,
-    in_use,
     language_facet,
     related_facet,
     topic_filter,
@@ -17,7 +15,7 @@ from carportal.filters import (
 )
 from carportal.models import Language
 from carportal.search import matching, parse, search_terms
-from projects.models import Project
+from projects.filters import project_filter
 from publications.models import Edition, Publication
 
 
@@ -37,16 +35,7 @@ class PublicationFilter(FacetFilterSet):
         method="filter_language",
     )
     year = YearFilter(field_name="published_on")
-    project = NamedRowFilter(
-        label=_("Project"),
-        help_text=_("Its acronym; a project includes its later phases."),
-        family=True,
-        queryset=in_use(
-            Project.objects.published(), Publication.objects.published(), "project", family=True
-        ),
-        acronym="acronym",
-        noun=_("project"),
-    )
+    project = project_filter(Publication.objects.published())
     topic = topic_filter(Publication.objects.published())
 
     facets = {
