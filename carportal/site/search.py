@@ -6,11 +6,11 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import connections, models
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from carportal.search import matching, parse, ranked, snippet_html, snippet_of, with_snippets
+from carportal.search import parse, ranked, snippet_html, snippet_of, with_snippets
 from meetings.models import Meeting, Presidency
 from projects.models import Project
 from publications.models import Publication
@@ -39,34 +39,68 @@ class Result(NamedTuple):
     snippet: str
 
 
-class Hits:
-    """The keys of the results, (type, pk, rank, date), best first, read a page at a time.
+# Past the last page of any search of the portal's rows.
+MAX_PAGE = 10**6
 
-    The total is known from the counts per type, so the Paginator needs no query of its own.
+
+class Hits:
+    """The results' keys, (type, pk, rank, date), best first, and the counts per type: both
+    read in one query (``read``), for the page the visitor asked for.
+
+    The rows found are ranked and counted in the same pass: a word in nearly every row
+    ("child") costs a read of each row's vector, once instead of twice (bench/search.py).
+    The Paginator then needs no query of its own; only a page that does not exist, for which
+    it takes the last one, costs a second.
     """
 
-    def __init__(self, keys, total):
-        self.keys, self.total = keys, total
+    def __init__(self, query, names, number, per_page):
+        self.query, self.names = query, names
+        self.offset = (number - 1) * per_page
+        self.counts, self.keys = self.read(self.offset, per_page)
+
+    def read(self, offset, limit):
+        """The counts of every type, and ``limit`` keys of the types looked at from ``offset``."""
+        parts = [_keys(name, self.query) for name in TYPES]
+        found, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+        chosen = ", ".join(["%s"] * len(self.names))
+        # The CTE is read twice, so PostgreSQL reads the rows once and keeps them (SQLite too).
+        sql = (
+            f"WITH found AS ({found}) "
+            "SELECT type, key, search_rank, sort_date, NULL FROM ("
+            f" SELECT * FROM found WHERE type IN ({chosen})"
+            " ORDER BY search_rank DESC, sort_date DESC NULLS LAST, type, key"
+            " LIMIT %s OFFSET %s"
+            ") AS page "
+            "UNION ALL SELECT type, NULL, NULL, NULL, count(*) FROM found GROUP BY type"
+        )
+        with connections[parts[0].db].cursor() as cursor:
+            cursor.execute(sql, [*params, *self.names, limit, offset])
+            rows = cursor.fetchall()
+        counts = dict.fromkeys(TYPES, 0)
+        counts.update((name, count) for name, key, *_rest, count in rows if key is None)
+        return counts, [row[:4] for row in rows if row[1] is not None]
 
     def count(self):
-        return self.total
+        return sum(self.counts[name] for name in self.names)
 
     def __getitem__(self, index):
-        return list(self.keys[index])
+        if index.start != self.offset:  # the page asked for does not exist
+            self.offset = index.start
+            self.counts, self.keys = self.read(index.start, index.stop - index.start)
+        return self.keys[: index.stop - index.start]
 
 
 def _keys(name, query):
     found = ranked(TYPES[name].model.objects.published(), query)
-    # Unordered: the union is ordered as a whole (SQLite refuses ordered parts).
+    # Unordered: the union is ordered as a whole (SQLite refuses ordered parts). Every column
+    # an annotation, so that each has a name to read it by in Hits.read.
     return (
         found.order_by()
-        .annotate(type=models.Value(name), sort_date=models.F(TYPES[name].date_field))
-        .values_list("type", "pk", "search_rank", "sort_date")
+        .annotate(
+            type=models.Value(name), key=models.F("pk"), sort_date=models.F(TYPES[name].date_field)
+        )
+        .values_list("type", "key", "search_rank", "sort_date")
     )
-
-
-def _ordered(keys):
-    return keys.order_by("-search_rank", models.F("sort_date").desc(nulls_last=True), "type", "pk")
 
 
 def _results(keys, query):
@@ -85,6 +119,15 @@ def _results(keys, query):
     ]
 
 
+def _page_number(request):
+    """The page asked for, as the Paginator reads it: 1 if it is no number. A number past
+    any search's last page stands for all of them, within what the database's OFFSET takes."""
+    try:
+        return min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
 def search_page(request):
     # A NUL cannot reach the database, and means nothing in a search.
     text = request.GET.get("q", "").replace("\x00", "")
@@ -93,22 +136,15 @@ def search_page(request):
     query = parse(text)
     context = {"q": text, "query": query, "chosen": chosen}
     if query:
-        counts = {
-            name: matching(kind.model.objects.published(), query).count()
-            for name, kind in TYPES.items()
-        }
         names = [chosen] if chosen else list(TYPES)
-        keys = [_keys(name, query) for name in names]
-        union = keys[0].union(*keys[1:], all=True) if len(keys) > 1 else keys[0]
-        total = sum(counts[name] for name in names)
-        page = Paginator(Hits(_ordered(union), total), settings.PAGINATE_BY).get_page(
-            request.GET.get("page")
-        )
+        hits = Hits(query, names, _page_number(request), settings.PAGINATE_BY)
+        page = Paginator(hits, settings.PAGINATE_BY).get_page(request.GET.get("page"))
         page.object_list = _results(page.object_list, query)
+        counts = hits.counts
         context.update(
             counts=counts,
             type_counts=[(name, kind.plural, counts[name]) for name, kind in TYPES.items()],
-            total=total,
+            total=hits.count(),
             all_count=sum(counts.values()),
             page_obj=page,
             is_paginated=page.has_other_pages(),

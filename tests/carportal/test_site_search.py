@@ -204,13 +204,39 @@ def test_the_search_page_runs_a_fixed_number_of_queries(
         ProjectFactory(title=f"Safeguarding project {number}")
         PresidencyFactory(name=f"Presidency {number}", summary="Safeguarding first.")
 
-    # Counts per type (4), the page's keys (1), each type's rows and their prefetches (7),
-    # and the request's savepoint (2).
-    with django_assert_max_num_queries(14):
+    # The counts per type with the page's keys (1), each type's rows and their prefetches
+    # (7), and the request's savepoint (2).
+    with django_assert_max_num_queries(10):
         response = search(client, "safeguarding")
     assert response.context["total"] == 4 * rows
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(5):
         search(client, "safeguarding", type="publication")
+
+
+def test_pages_of_results_follow_one_another_and_a_page_past_the_last_shows_the_last(
+    client, settings
+):
+    settings.PAGINATE_BY = 3
+    for year in range(2010, 2017):
+        PublicationFactory(
+            title=f"Safeguarding report {year}", published_on=datetime.date(year, 1, 1)
+        )
+    MeetingFactory(title="Safeguarding seminar", start_date=datetime.date(2005, 1, 1))
+
+    pages = [titles(search(client, "safeguarding", page=number)) for number in (1, 2, 3)]
+
+    newest_first = [f"Safeguarding report {year}" for year in range(2016, 2009, -1)]
+    assert pages == [newest_first[:3], newest_first[3:6], [newest_first[6], "Safeguarding seminar"]]
+    for past in ("4", "99999999999999999999999", "-1"):
+        response = search(client, "safeguarding", page=past)
+        assert response.context["page_obj"].number == 3
+        assert titles(response) == pages[2]
+        assert response.context["counts"] == {
+            "publication": 7,
+            "meeting": 1,
+            "project": 0,
+            "presidency": 0,
+        }
 
 
 def test_the_header_has_a_labelled_search_box_that_works_without_javascript(client, content):
