@@ -11,6 +11,7 @@ may hold, here.
 """
 
 import csv
+import functools
 import logging
 from datetime import date, datetime
 
@@ -36,6 +37,7 @@ from import_export.results import Result
 from import_export.tmp_storages import CacheStorage
 
 from carportal import dates, uploads
+from carportal.models import time_zone_choices
 
 logger = logging.getLogger(__name__)
 
@@ -420,6 +422,31 @@ class CountWidget(TextWidget):
         if not text.isdigit():
             raise ValueError(gettext("“%(value)s” is not a whole number.") % {"value": text})
         return int(text)
+
+
+@functools.cache
+def _time_zones():
+    return {name.casefold(): name for name, _label in time_zone_choices()}
+
+
+class TimeZoneWidget(TextWidget):
+    """An IANA time zone's name ("Europe/Vilnius"), in any case; empty is none."""
+
+    checks_whole_value = True  # one of the model field's choices, as written there
+
+    def clean(self, value, row=None, **kwargs):
+        name = super().clean(value, row, **kwargs)
+        if not name:
+            return ""
+        if zone := _time_zones().get(name.casefold()):
+            return zone
+        raise ValueError(
+            gettext(
+                "“%(value)s” is not a time zone: write its IANA name, such as Europe/Vilnius, "
+                "or leave the cell empty."
+            )
+            % {"value": name}
+        )
 
 
 class DateTimeWidget(widgets.Widget):

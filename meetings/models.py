@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -305,6 +306,19 @@ class Meeting(Publishable, Period):
         Secretariat's (settings.TIME_ZONE, Stockholm) for an online meeting."""
         name = self.time_zone or (self.country and self.country.time_zone) or settings.TIME_ZONE
         return zoneinfo.ZoneInfo(name)
+
+    @property
+    def programme_time_zone(self):
+        """The zone its programme's times are in, as a reader elsewhere needs it: its name,
+        with its offset from UTC on the meeting's first day when that is known ("Europe/Vilnius,
+        UTC+03:00"); None when no session has a time."""
+        if not any(session.start_time for session in self.sessions.all()):
+            return None
+        zone = self.venue_time_zone
+        if self.start_date is None:
+            return zone.key
+        offset = datetime.datetime.combine(self.start_date, datetime.time(12), zone).strftime("%z")
+        return f"{zone.key}, UTC{offset[:3]}:{offset[3:]}"
 
     @property
     def period_label(self):

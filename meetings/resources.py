@@ -20,6 +20,7 @@ from carportal.spreadsheets import (
     NaturalKeyWidget,
     PartialDateField,
     TextWidget,
+    TimeZoneWidget,
     one_of,
 )
 from meetings.models import Meeting, Presidency
@@ -45,6 +46,7 @@ class MeetingResource(ContentResource):
     end = PartialDateField("end_date", "End", precision="end_precision")
     city = Field("city", "City", widget=TextWidget())
     country = country_field()
+    time_zone = Field("time_zone", "Time zone", widget=TimeZoneWidget())
     presidency = Field(
         "presidency",
         "Presidency",
@@ -75,6 +77,7 @@ class MeetingResource(ContentResource):
             "end",
             "city",
             "country",
+            "time_zone",
             "presidency",
             "organisers",
             "co_organisers",

@@ -124,13 +124,15 @@ def test_a_meeting_programme_reads_back_with_its_facts_sessions_and_documents(cl
     meeting = MeetingFactory(
         title="Vaikų apsauga ir prekyba žmonėmis: ąčęėįšųūž",
         city="Rīga",
-        country=CountryFactory(name="Latvija"),
+        country=CountryFactory(name="Latvija", time_zone="Europe/Riga"),
         start_date=datetime.date(2025, 3, 4),
         end_date=datetime.date(2025, 3, 5),
         presidency=presidency,
     )
     meeting.organisers.set([OrganisationFactory(name="Bērnu tiesību aizsardzība āčēģīķļņšūž")])
-    opening = MeetingSessionFactory(meeting=meeting, title="Opening", position=1)
+    opening = MeetingSessionFactory(
+        meeting=meeting, title="Opening", position=1, start_time=datetime.time(9, 30)
+    )
     PresentationFactory(
         session=opening, title="Практическое руководство", speaker="Ona Žemaitė", speaker_role=""
     )
@@ -157,7 +159,9 @@ def test_a_meeting_programme_reads_back_with_its_facts_sessions_and_documents(cl
         "Rīga, Latvija",
         "Lithuanian Presidency 2024-2025",
         "Bērnu tiesību aizsardzība āčēģīķļņšūž",
+        "Europe/Riga, UTC+02:00",
         "Opening",
+        "09:30",
         "Практическое руководство",
         "Ona Žemaitė",
         "2 parallel workshops",

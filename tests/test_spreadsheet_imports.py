@@ -327,6 +327,7 @@ def content(network_of_bodies):
         end_date=None,
         summary="-10 % of cases",
         participants=40,
+        time_zone="Europe/Kyiv",
         topics=topics[:1],
         projects=[first],
     )
@@ -758,6 +759,7 @@ def test_meetings_import_by_presidency_organisers_and_projects(editor, network_o
         "Start": "2026-06",
         "City": "Helsinki",
         "Country": "Finland",
+        "Time zone": "europe/helsinki",
         "Presidency": "Finnish Presidency 2023-2024",
         "Organisers": "CBSS; Swedish Institute, Baltic Sea Unit",
         "Co-organisers": "",
@@ -777,8 +779,25 @@ def test_meetings_import_by_presidency_organisers_and_projects(editor, network_o
         40,
     )
     assert (meeting.country.code, meeting.presidency.slug) == ("fi", "finland-2023-2024")
+    assert meeting.time_zone == "Europe/Helsinki"
     assert sorted(meeting.organisers.values_list("short_name", flat=True)) == ["CBSS", "SI"]
     assert list(meeting.projects.values_list("slug", flat=True)) == ["barnahus-in-europe"]
+
+
+def test_a_meeting_row_with_an_unknown_time_zone_is_a_row_error(editor, network_of_bodies):
+    row = {"Title": "Webinar", "Kind": "webinar", "Time zone": "Vilnius"}
+
+    preview = upload(editor, MEETINGS, make_file([row]))
+    (checked,) = preview.context["result"].preview()
+
+    assert checked["problems"] == [
+        (
+            "Time zone",
+            "“Vilnius” is not a time zone: write its IANA name, such as Europe/Vilnius, "
+            "or leave the cell empty.",
+        )
+    ]
+    assert not Meeting.objects.exists()
 
 
 def break_cache(settings):

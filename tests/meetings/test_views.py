@@ -137,6 +137,29 @@ def test_detail_shows_programme_documents_and_links(client):
     assert reverse("meetings:document", args=[meeting.slug, document.pk]) in content
 
 
+def test_a_programme_with_times_says_which_time_zone_they_are_in(client):
+    vilnius = CountryFactory(name="Lithuania", time_zone="Europe/Vilnius")
+    summer = MeetingFactory(country=vilnius, start_date=datetime.date(2026, 6, 10), end_date=None)
+    MeetingSessionFactory(meeting=summer, start_time=datetime.time(9))
+    online = MeetingFactory(
+        country=vilnius,
+        time_zone="Europe/Oslo",
+        start_date=datetime.date(2026, 12, 1),
+        end_date=None,
+    )
+    MeetingSessionFactory(meeting=online, start_time=datetime.time(14))
+    untimed = MeetingFactory(country=vilnius, start_date=datetime.date(2026, 6, 10), end_date=None)
+    MeetingSessionFactory(meeting=untimed)
+
+    def note(meeting):
+        html = client.get(meeting.get_absolute_url()).content.decode()
+        return re.findall(r"Times are in the venue’s time zone: ([^.<]*)\.", html)
+
+    assert note(summer) == ["Europe/Vilnius, UTC+03:00"]
+    assert note(online) == ["Europe/Oslo, UTC+01:00"]
+    assert note(untimed) == []
+
+
 def test_document_download_serves_the_file_of_a_published_meeting_only(client):
     document = MeetingDocumentFactory()
     draft_document = MeetingDocumentFactory(meeting=MeetingFactory(draft=True))
