@@ -14,7 +14,8 @@ times, in the same run:
 - the import of the file as the admin takes a file this large, by its job's steps
   (carportal/import_jobs.py) without Celery: the check (a dry run, which lists each row and
   every error) and the import, each reading the file, on an empty table (every row new);
-- the same file imported again (every row an update, nothing changed).
+- a file changing each entry (its organisation and job title): every row an update;
+- that file again: every row skipped, as nothing changes.
 
 Then the same for ``--publications`` publications (each with its project, one or two
 organisations and up to three topics), in the same run: the baseline (a bulk_create of the
@@ -361,8 +362,19 @@ def main():
         def all_there(_kind):
             assert ContactPoint.objects.count() == args.rows
 
+        # The same entries, each with a new organisation and job title.
+        changed = csv_text(
+            [
+                row | {"Organisation": f"{row['Organisation']} (new)", "Job title": "Coordinator"}
+                for row in rows
+            ]
+        )
         compare(
-            [("import, all new", "new", text), ("import again, all updates", "update", text)],
+            [
+                ("import, all new", "new", text),
+                ("import, each row changed", "update", changed),
+                ("the same file again", "skip", changed),
+            ],
             base,
             count=args.rows,
             user=user,

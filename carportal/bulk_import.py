@@ -371,6 +371,13 @@ class BulkImportResource(FormulaSafeResource):
             exclude=self.unchecked | found,
         )
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A row that would change nothing is skipped: importing an export again saves
+        nothing, records no history and leaves each entry's time of last change alone."""
+        if import_validation_errors or instance.pk is None:
+            return False
+        return self.unchanged(instance)
+
     def unchanged(self, instance):
         """Whether the row leaves an entry on file as it was, related rows included."""
         original = self.originals[instance.pk]

@@ -167,6 +167,13 @@ class Language(models.TextChoices):
     SV = "sv", _("Swedish")
     UK = "uk", _("Ukrainian")
 
+    @classmethod
+    def label_of(cls, code):
+        """The name of the language ``code`` (the code itself if it is none of these): what
+        ``get_language_display()`` gives, without hashing every choice on each call, which
+        an import's history does for thousands of rows."""
+        return str(cls(code).label) if code in cls._value2member_map_ else code
+
     @property
     def native_name(self):
         """The language's name in itself, capitalised as at the start of a list item, the

@@ -69,9 +69,6 @@ class ContentResource(BulkImportResource):
     """A content list identified by slug (see the module's docstring), imported in bulk
     (carportal/bulk_import.py). ``name_field`` makes the slug of a row without one;
     ``prefetch`` lists what an export reads of each row.
-
-    A row that would change nothing a spreadsheet shows is skipped, so importing an export
-    again saves nothing and logs nothing.
     """
 
     name_field = "title"
@@ -101,11 +98,6 @@ class ContentResource(BulkImportResource):
         super().after_init_instance(instance, new, row, **kwargs)
         if new:
             instance.slug = self.row_key(row)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if import_validation_errors or instance.pk is None:
-            return False
-        return self.unchanged(instance)
 
     def export(self, queryset=None, **kwargs):
         queryset = self.get_queryset() if queryset is None else queryset

@@ -326,7 +326,7 @@ class ContactPointLanguage(models.Model):
         ]
 
     def __str__(self):
-        return self.get_language_display()
+        return Language.label_of(self.language)
 
 
 class OutboxMessage(models.Model):

@@ -9,6 +9,7 @@ from carportal.dates import format_date, precision_field
 from carportal.markdown import MarkdownField
 from carportal.models import (
     Attachment,
+    Language,
     NewestFirstIndex,
     Organisation,
     Publishable,
@@ -224,7 +225,7 @@ class Edition(Attachment):
         ]
 
     def __str__(self):
-        return f"{self.publication} ({self.get_language_display()})"
+        return f"{self.publication} ({Language.label_of(self.language)})"
 
 
 def publish_scheduled(today=None):

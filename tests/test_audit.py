@@ -1,10 +1,12 @@
 """The change history (carportal/audit.py): who changed what, field by field, and when."""
 
 import copy
+import json
 from datetime import timedelta
 
 import pytest
 from auditlog.context import set_actor
+from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -349,6 +351,30 @@ def test_record_bulk_records_rows_written_without_signals(editor, django_assert_
         "kind": ["session", "parallel_workshop"],
     }
     assert set(entries) <= set(audit.history_of(meeting))  # found as parts of the meeting
+
+
+def test_entries_written_in_bulk_read_back_as_auditlog_writes_them(editor, member):
+    # Text that the database's bulk paths must carry unchanged: quotes, a backslash, a tab, a
+    # line break, letters of the region.
+    title = 'The "Barnahus" model\\ in\tpractice\nVaikų apsauga, Защита детей'
+    sessions = MeetingSession.objects.bulk_create(
+        [MeetingSession(meeting=MeetingFactory(), title=title, position=1)]
+    )
+    languages = ContactPointLanguage.objects.bulk_create(
+        [ContactPointLanguage(contact_point=member, language="lt")]
+    )
+
+    recorded = audit.record_bulk(MeetingSession, created=sessions, actor=editor)
+    recorded += audit.record_bulk(ContactPointLanguage, created=languages, actor=editor)
+
+    for entry, written in zip(recorded, [*sessions, *languages], strict=True):
+        stored = LogEntry.objects.get(pk=entry.pk)
+        # As JSON keeps them: lists, and choices by their value.
+        assert stored.changes == json.loads(json.dumps(model_instance_diff(None, written)))
+        assert stored.serialized_data == LogEntry.objects._get_serialized_data_or_none(written)
+        assert (stored.object_repr, stored.actor) == (str(written), editor)
+    assert LogEntry.objects.get(pk=recorded[0].pk).changes["title"] == ["None", title]
+    assert recorded[1].object_repr == "Lithuanian"
 
 
 def test_record_bulk_takes_the_actor_auditlog_knows_and_the_registered_fields(editor, member):
