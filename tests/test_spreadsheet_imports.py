@@ -1184,11 +1184,14 @@ def test_a_large_content_file_is_checked_then_imported_by_the_job(
     assert Publication.objects.count() == 1  # the one on file
 
     url = upload(editor, PUBLICATIONS, make_file(rows))["Location"]
-    assert "importing it adds 4 new and updates 0." in editor.get(url).content.decode()
+    assert (
+        "importing it adds 4 new and updates 0; 0 rows change nothing."
+        in editor.get(url).content.decode()
+    )
     assert Publication.objects.count() == 1  # the check saves nothing
     editor.post(url)
 
-    assert "Import finished: 4 new, 0 updated." in editor.get(url).content.decode()
+    assert "Import finished: 4 new, 0 updated, 0 unchanged." in editor.get(url).content.decode()
     assert set(
         Publication.objects.filter(title__startswith="Handbook").values_list("slug", flat=True)
     ) == {f"handbook-{n}" for n in range(4)}

@@ -69,7 +69,7 @@ def test_a_large_file_is_checked_then_imported_by_the_task(importer_client, impo
 
     html = page.content.decode()
     assert 'data-state="ready"' in html
-    assert "importing it adds 4 new and updates 1." in html
+    assert "importing it adds 4 new and updates 1; 0 rows change nothing." in html
     assert "person1@example.org" not in html  # the rows are named as the admin names them
     assert html.count("<td>New</td>") == 4 and html.count("<td>Update</td>") == 1
     assert ContactPoint.objects.count() == 1  # the check saves nothing
@@ -78,7 +78,7 @@ def test_a_large_file_is_checked_then_imported_by_the_task(importer_client, impo
 
     assert done["Location"] == url
     html = importer_client.get(url).content.decode()
-    assert "Import finished: 4 new, 1 updated." in html
+    assert "Import finished: 4 new, 1 updated, 0 unchanged." in html
     assert ContactPoint.objects.count() == 5
     assert set(ContactPoint.objects.values_list("organisation", flat=True)) == {
         "Example Foundation"

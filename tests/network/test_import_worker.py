@@ -68,7 +68,7 @@ def test_a_worker_checks_then_imports_a_large_file(
         url = response["Location"]
         html, seen = follow(client, url, "importing it adds 1200 new")
         client.post(url)
-        done, imported = follow(client, url, "Import finished: 1200 new, 0 updated.")
+        done, imported = follow(client, url, "Import finished: 1200 new, 0 updated, 0 unchanged.")
 
     # The request did not wait for the task; the page showed how far the check had come.
     assert re.search('data-state="(waiting|building)"', seen[0])
@@ -108,6 +108,6 @@ def test_a_worker_checks_then_imports_a_large_publication_file(client, django_us
         follow(client, url, "importing it adds 150 new")
         assert not Publication.objects.exists()  # the check saves nothing
         client.post(url)
-        follow(client, url, "Import finished: 150 new, 0 updated.")
+        follow(client, url, "Import finished: 150 new, 0 updated, 0 unchanged.")
 
     assert Publication.objects.filter(topics__slug="online-safety").count() == 150
