@@ -224,7 +224,7 @@ def _write(entries):
         # What a save of each entry would send: auditlog's context fills in the actor (when
         # none is given) and the request's correlation id.
         pre_save.send(LogEntry, instance=entry, raw=False, using=using, update_fields=None)
-    if connections[using].vendor == "postgresql":
+    if entries and connections[using].vendor == "postgresql":
         return _copy(entries, connections[using])
     return LogEntry.objects.using(using).bulk_create(entries)
 
