@@ -139,12 +139,16 @@ def _term_sql(term, *, prefix):
     pattern = f"{word}:*" if prefix and len(word) >= MIN_PREFIX else word
     # An English stop word ("the", "for") is dropped, as websearch_to_tsquery drops it, rather
     # than sought as written; its empty tsquery vanishes in && and ||.
+    # A word whose English stem is the word itself ("child") is sought once, not twice: a
+    # search matching most rows tests each row's vector for every part of the query.
     sql = (
         "(CASE WHEN numnode(to_tsquery('english', %s)) = 0 THEN to_tsquery('english', %s)"
+        " WHEN to_tsquery('english', %s) = to_tsquery('simple', %s)"
+        " THEN to_tsquery('simple', %s)"
         " ELSE to_tsquery('english', %s) || to_tsquery('simple', %s) END)"
     )
     # The token holds letters and digits only, so to_tsquery reads no operator from it.
-    return sql, [word, word, pattern, pattern]
+    return sql, [word, word, pattern, pattern, pattern, pattern, pattern]
 
 
 def tsquery_sql(query):
