@@ -40,9 +40,9 @@ each matching row is read once. The same day, on a faster machine (quiet, load a
     a prefix: Barnah                   5.2/5.8      3.2/3.7     22.1/24.2    18.9/21.4
 
 A word whose English stem is the word itself is then sought once rather than twice ("child"
-rather than "child | child"). Three runs of "child" after both, load average 0.8 to 1.1: query
-26.2/28.0, 30.7/31.3 and 31.1/32.3, page 44.8/46.3 to 48.5/49.9: at the goal's edge, which the
-machine's load decides. What "child" costs is reading 19,000 rows of 3 kB and matching each
+rather than "child | child"). Two runs of "child" with it, load average 0.8 to 1: query
+26.2/28.0 and 31.1/32.3, page 44.8/46.3 and 46.2/50.1: at the goal's edge, which the machine's
+load decides. What "child" costs is reading 19,000 rows of 3 kB and matching each
 vector: a bare ``count(*)`` of the matches takes 11 ms of it, ts_rank adds little.
 """
 
