@@ -63,7 +63,7 @@ class Hits:
         parts = [_keys(name, self.query) for name in TYPES]
         found, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
         chosen = ", ".join(["%s"] * len(self.names))
-        # The CTE is read twice, so PostgreSQL reads the rows once and keeps them (SQLite too).
+        # Read twice, the CTE is materialised by PostgreSQL: each matching row is read once.
         sql = (
             f"WITH found AS ({found}) "
             "SELECT type, key, search_rank, sort_date, NULL FROM ("
