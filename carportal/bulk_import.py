@@ -10,8 +10,8 @@ keeps every check of a row and its messages (the widgets, the fields' ``save`` r
   at a time, with the keys of their related rows (``before_import``), and a column of names
   of other rows (topics) is looked up at once (a widget's ``prepare``). A key that a file
   repeats is an error on each row after the first: the second would silently undo the first.
-- The confirmed import writes rows a thousand at a time with ``bulk_create`` and
-  ``bulk_update`` (only the fields that changed), and their related columns
+- The confirmed import writes rows a thousand at a time (carportal/bulk_write.py: COPY and
+  one UPDATE on PostgreSQL; only the fields that changed), and their related columns
   (``RelatedRowsField``) with one read, one delete and one insert for each column and batch;
   all of it in the import's one transaction, with the entries locked from the first read.
   The preview writes nothing: it checks every row as the import does and shows what changes.
@@ -42,7 +42,7 @@ from django.db.models import F
 from django.utils.translation import gettext
 from import_export.fields import Field
 
-from carportal import audit, cache
+from carportal import audit, bulk_write, cache
 from carportal.spreadsheets import FormulaSafeResource, refuse_retired
 
 
@@ -181,10 +181,13 @@ class RelatedRowsField(Field):
             written.added[owner] = [
                 item for value, item in items.items() if (owner, value) not in there
             ]
-        written.created = manager.bulk_create(
-            self.link_model(**{self.owner: owner, self.value: getattr(item, "pk", item)})
-            for owner, items in written.added.items()
-            for item in items
+        written.created = bulk_write.insert(
+            self.link_model,
+            (
+                self.link_model(**{self.owner: owner, self.value: getattr(item, "pk", item)})
+                for owner, items in written.added.items()
+                for item in items
+            ),
         )
         return written
 
@@ -412,12 +415,12 @@ class BulkImportResource(FormulaSafeResource):
         if not instances or dry_run:
             instances.clear()  # the preview writes nothing (see the module's docstring)
             return
-        manager = self._meta.model._default_manager
+        model = self._meta.model
         try:
             if created:
-                manager.bulk_create(instances, batch_size=self._meta.batch_size)
+                bulk_write.insert(model, instances)
             else:
-                self.update_all(manager, instances)
+                self.update_all(instances)
             links = [(field, field.write(instances)) for field in self.related_fields]
             self.record_history(
                 created=list(instances) if created else [],
@@ -432,28 +435,25 @@ class BulkImportResource(FormulaSafeResource):
         finally:
             instances.clear()
 
-    def update_all(self, manager, instances):
+    def update_all(self, instances):
         """Write the fields that a row of the batch changed, and those save() would set."""
         fields = [
             field for field in self._meta.model._meta.concrete_fields if not field.primary_key
         ]
-        same, changed = {}, []
+        changed = []
         for field in fields:
             if getattr(field, "auto_now", False):
-                # One moment for the batch, written in one UPDATE: bulk_update, which would
-                # write each row's own, leaves such fields alone.
-                same[field.attname] = field.pre_save(instances[0], add=False)
+                # One moment for the batch, as save() would set it on each row.
+                now = field.pre_save(instances[0], add=False)
                 for instance in instances:
-                    setattr(instance, field.attname, same[field.attname])
+                    setattr(instance, field.attname, now)
+                changed.append(field.name)
             elif any(
                 getattr(instance, field.attname) != self.originals[instance.pk][field.attname]
                 for instance in instances
             ):
                 changed.append(field.name)
-        if same:
-            manager.filter(pk__in=[instance.pk for instance in instances]).update(**same)
-        if changed:
-            manager.bulk_update(instances, changed, batch_size=self._meta.batch_size)
+        bulk_write.update(self._meta.model, instances, changed)
 
     def history_values(self, instance):
         """What history records of an entry: its stored fields, and its related columns."""

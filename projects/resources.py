@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
+from carportal import bulk_write
 from carportal.bulk_import import RelatedRowsField, Written, _listed
 from carportal.models import Country
 from carportal.resources import (
@@ -114,16 +115,19 @@ class PartnersField(RelatedRowsField):
                 written.updated.append((old, partner))
         if written.deleted:
             ProjectPartner.objects.filter(pk__in=[p.pk for p in written.deleted]).delete()
-        ProjectPartner.objects.bulk_update(
-            [new for _old, new in written.updated], ["role", "position"]
+        bulk_write.update(
+            ProjectPartner, [new for _old, new in written.updated], ["role", "position"]
         )
-        written.created = ProjectPartner.objects.bulk_create(
-            ProjectPartner(
-                project_id=pk, organisation=organisation, role=self.role, position=position
-            )
-            for pk, listed in wanted.items()
-            for organisation_pk, (position, organisation) in listed.items()
-            if (pk, organisation_pk) not in there
+        written.created = bulk_write.insert(
+            ProjectPartner,
+            (
+                ProjectPartner(
+                    project_id=pk, organisation=organisation, role=self.role, position=position
+                )
+                for pk, listed in wanted.items()
+                for organisation_pk, (position, organisation) in listed.items()
+                if (pk, organisation_pk) not in there
+            ),
         )
         return written
 

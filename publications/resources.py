@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
+from carportal import bulk_write
 from carportal.bulk_import import RelatedRowsField, Written
 from carportal.models import Language
 from carportal.resources import (
@@ -116,7 +117,7 @@ class EditionTitlesField(RelatedRowsField):
                 old = copy(edition)
                 edition.title = title
                 written.updated.append((old, edition))
-        Edition.objects.bulk_update([new for _old, new in written.updated], ["title"])
+        bulk_write.update(Edition, [new for _old, new in written.updated], ["title"])
         return written
 
 

@@ -394,6 +394,42 @@ def test_record_bulk_takes_the_actor_auditlog_knows_and_the_registered_fields(ed
         audit.record_bulk(Departure, created=[Departure(month=timezone.localdate(), count=1)])
 
 
+def test_record_bulk_records_what_auditlog_records_of_each_row(editor, member):
+    # record_bulk compares the fields auditlog compares, found once per model: the same
+    # changes for a creation, an update and a deletion, null relations and times included.
+    meeting = MeetingFactory(presidency=None)
+    language = ContactPointLanguage.objects.create(contact_point=member, language="lt")
+    moved = copy.copy(meeting)
+    moved.title, moved.start_date = "Moved", meeting.start_date + timedelta(days=3)
+    changed = copy.copy(member)
+    changed.decided_by, changed.lapsed_at = editor, timezone.now()
+    cases = [
+        (Meeting, None, meeting),
+        (Meeting, meeting, moved),
+        (Meeting, meeting, None),
+        (ContactPoint, None, member),
+        (ContactPoint, member, changed),
+        (ContactPoint, member, copy.copy(member)),
+        (ContactPointLanguage, None, language),
+        (ContactPointLanguage, language, None),
+    ]
+
+    for model, old, new in cases:
+        created, deleted = (old is None, new is None)
+        (entry,) = audit.record_bulk(
+            model,
+            created=[new] if created else [],
+            updated=[(old, new)] if not (created or deleted) else [],
+            deleted=[old] if deleted else [],
+        ) or [None]
+        expected = model_instance_diff(old, new)
+        if expected is None:
+            assert entry is None
+        else:
+            stored = LogEntry.objects.get(pk=entry.pk)
+            assert stored.changes == json.loads(json.dumps(expected)), (model, old, new)
+
+
 def test_update_with_history_changes_and_records_each_row(editor):
     meetings = MeetingFactory.create_batch(3)
 

@@ -8,7 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from kombu.exceptions import OperationalError
 
-from carportal import import_jobs
+from carportal import bulk_write, import_jobs
 from carportal.jobs import State
 from network.models import ContactPoint
 from tests.network.factories import ApprovedContactPointFactory
@@ -133,7 +133,7 @@ def test_a_failure_in_the_task_is_shown_and_nothing_is_saved(
     def broken(*args, **kwargs):
         raise RuntimeError("person2@example.org broke it")
 
-    monkeypatch.setattr(ContactPoint.objects, "bulk_create", broken)
+    monkeypatch.setattr(bulk_write, "insert", broken)
     importer_client.post(url)
 
     html = importer_client.get(url).content.decode()

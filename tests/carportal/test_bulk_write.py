@@ -1,0 +1,140 @@
+"""carportal.bulk_write: rows written as bulk_create and bulk_update write them, on both
+databases (COPY and one UPDATE on PostgreSQL, Django's own on SQLite)."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.utils import timezone
+
+from carportal import bulk_write
+from carportal.search import matching, parse
+from network.models import ContactPoint, ContactPointLanguage
+from publications.models import Publication
+from tests.network.factories import ApprovedContactPointFactory
+from tests.projects.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+# What the database's bulk paths must carry unchanged: quotes, a backslash, a tab, a line
+# break, a COPY end marker, letters of the region.
+AWKWARD = 'The "Barnahus" model\\ in\tpractice\n\\.\nVaikų apsauga, Защита детей'
+
+
+def new_entry(n, **values):
+    return ContactPoint(
+        first_name=f"Aino{n}",
+        last_name="Korhonen",
+        email=f"aino{n}@example.org",
+        organisation=AWKWARD,
+        country="FI",
+        profession=ContactPoint.Profession.CHILD_WELFARE,
+        consent_version="2024-05",
+        consent_given_at=datetime(2026, 11, 3, 14, 5, tzinfo=UTC),
+        **values,
+    )
+
+
+def test_insert_saves_each_row_whole_with_its_key(django_user_model):
+    staff = django_user_model.objects.create_user("staff")
+    rows = [new_entry(n, phone="+358401234567", decided_by=staff, job_title="") for n in range(3)]
+    before = timezone.now()
+
+    saved = bulk_write.insert(ContactPoint, rows)
+
+    assert saved == rows
+    assert all(row.pk and not row._state.adding for row in rows)
+    assert len({row.pk for row in rows}) == 3
+    for row in rows:
+        stored = ContactPoint.objects.get(pk=row.pk)
+        assert stored.organisation == AWKWARD
+        assert (stored.email, stored.job_title, stored.decided_by) == (row.email, "", staff)
+        assert str(stored.phone) == "+358401234567"
+        assert stored.consent_given_at == datetime(2026, 11, 3, 14, 5, tzinfo=UTC)
+        assert stored.reject_reason == "" and stored.lapsed_at is None
+        # As a first save sets them.
+        assert stored.created_at == row.created_at >= before
+        assert stored.updated_at == row.updated_at >= before
+
+
+def test_insert_takes_the_key_of_a_row_saved_after_it_was_assigned():
+    entry = new_entry(1)
+    language = ContactPointLanguage(contact_point=entry, language="lt")
+    bulk_write.insert(ContactPoint, [entry])
+
+    bulk_write.insert(ContactPointLanguage, [language])
+
+    assert ContactPointLanguage.objects.get(pk=language.pk).contact_point_id == entry.pk
+
+
+def test_insert_of_nothing_asks_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert bulk_write.insert(ContactPoint, iter([])) == []
+
+
+@pytest.mark.postgresql
+def test_insert_is_one_copy_after_reading_the_keys(django_assert_num_queries):
+    with django_assert_num_queries(1):  # the keys; COPY is not a query the cursor counts
+        bulk_write.insert(ContactPoint, [new_entry(n) for n in range(50)])
+    assert ContactPoint.objects.count() == 50
+
+
+@pytest.mark.postgresql
+def test_rows_inserted_are_found_by_search():
+    # COPY runs the tables' triggers, which keep the search vectors.
+    project = ProjectFactory()
+    bulk_write.insert(
+        Publication,
+        [
+            Publication(
+                slug="barnahus-quality-standards",
+                title="Barnahus quality standards",
+                kind=Publication.Kind.REPORT,
+                status=Publication.Status.PUBLISHED,
+                project=project,
+            )
+        ],
+    )
+
+    found = matching(Publication.objects.all(), parse("barnahus"))
+
+    assert [publication.slug for publication in found] == ["barnahus-quality-standards"]
+
+
+def test_update_writes_each_rows_own_values_of_the_fields_named():
+    rows = ApprovedContactPointFactory.create_batch(3)
+    untouched = {row.pk: row.first_name for row in rows}
+    for n, row in enumerate(rows):
+        row.organisation = f"{AWKWARD} {n}"
+        row.job_title = ""
+        row.reconfirm_requested_at = None if n == 0 else datetime(2026, 1, n, tzinfo=UTC)
+        row.first_name = "Not written"
+
+    bulk_write.update(ContactPoint, rows, ["organisation", "job_title", "reconfirm_requested_at"])
+
+    for n, row in enumerate(rows):
+        stored = ContactPoint.objects.get(pk=row.pk)
+        assert stored.organisation == f"{AWKWARD} {n}"
+        assert stored.job_title == ""
+        assert stored.reconfirm_requested_at == (
+            None if n == 0 else datetime(2026, 1, n, tzinfo=UTC)
+        )
+        assert stored.first_name == untouched[row.pk]
+
+
+@pytest.mark.postgresql
+def test_update_is_one_query_however_many_rows(django_assert_num_queries):
+    rows = ApprovedContactPointFactory.create_batch(20)
+    for row in rows:
+        row.show_phone = True
+
+    with django_assert_num_queries(1):
+        bulk_write.update(ContactPoint, rows, ["show_phone"])
+
+    assert ContactPoint.objects.filter(show_phone=True).count() == 20
+
+
+def test_update_of_nothing_asks_nothing(django_assert_num_queries):
+    rows = ApprovedContactPointFactory.create_batch(2)
+    with django_assert_num_queries(0):
+        bulk_write.update(ContactPoint, rows, [])
+        bulk_write.update(ContactPoint, [], ["show_phone"])
