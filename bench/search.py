@@ -44,6 +44,17 @@ rather than "child | child"). Two runs of "child" with it, load average 0.8 to 1
 26.2/28.0 and 31.1/32.3, page 44.8/46.3 and 46.2/50.1: at the goal's edge, which the machine's
 load decides. What "child" costs is reading 19,000 rows of 3 kB and matching each
 vector: a bare ``count(*)`` of the matches takes 11 ms of it, ts_rank adds little.
+
+On a slower machine (later the same day, load average 1 to 2), the same code, in ms,
+p50/p95:
+
+                                     query        icontains    page         list
+    one word: child                   41.5/49.8   194.9/225.8   85.9/112.3  251.4/290.6
+    two words: trafficking guardians  13.3/15.0   356.2/457.3   55.5/66.0    91.6/109.7
+    a phrase: "best interests"         3.2/3.8    376.0/515.1   32.5/36.6    31.0/35.2
+    a prefix: Barnah                  10.1/13.7   307.1/326.0   46.0/71.8    68.9/146.6
+
+The vectors in a table of their own did not change "child" (40.0/50.1): see ADR 0012.
 """
 
 import sys
