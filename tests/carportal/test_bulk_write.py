@@ -4,6 +4,8 @@ databases (COPY and one UPDATE on PostgreSQL, Django's own on SQLite)."""
 from datetime import UTC, datetime
 
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from carportal import bulk_write
@@ -138,3 +140,25 @@ def test_update_of_nothing_asks_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         bulk_write.update(ContactPoint, rows, [])
         bulk_write.update(ContactPoint, [], ["show_phone"])
+
+
+def test_json_and_addresses_go_both_ways():
+    # The change history's own columns: JSON (with text that needs escaping) and an address.
+    entry = LogEntry(
+        content_type=ContentType.objects.get_for_model(ContactPoint),
+        object_pk="1",
+        object_repr=AWKWARD,
+        action=LogEntry.Action.UPDATE,
+        changes={"organisation": ["Before", AWKWARD]},
+    )
+    (saved,) = bulk_write.insert(LogEntry, [entry])
+    assert LogEntry.objects.get(pk=saved.pk).changes == {"organisation": ["Before", AWKWARD]}
+
+    saved.changes, saved.additional_data = {"job_title": [None, "Head"]}, {"source": "import"}
+    saved.remote_addr = "192.0.2.7"
+    bulk_write.update(LogEntry, [saved], ["changes", "additional_data", "remote_addr"])
+
+    stored = LogEntry.objects.get(pk=saved.pk)
+    assert stored.changes == {"job_title": [None, "Head"]}
+    assert (stored.additional_data, stored.remote_addr) == ({"source": "import"}, "192.0.2.7")
+    assert stored.object_repr == AWKWARD
