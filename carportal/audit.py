@@ -181,6 +181,8 @@ def _compared_fields(model, *, both):
     else:
         fields = [field for field in model._meta.get_fields() if track_field(field)]
     registered = auditlog.get_model_fields(model)
+    # Not done here as auditlog would do it: refused rather than a masked field (personal
+    # data) written out whole by an import.
     if registered["mask_fields"] or registered["include_fields"]:
         raise ValueError(f"{model.__name__}: register() names only the fields left out.")
     return [field for field in fields if field.name not in registered["exclude_fields"]]
