@@ -29,7 +29,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args, django_db_setup, live_server):
+    # Asking for the test database and the live server here starts them before the browser,
+    # so the browser closes first: its last keep-alive connections end while the server
+    # still shares SQLite's in-memory database with its threads (a thread closing one after
+    # the server stopped sharing failed the session's last test on SQLite).
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
