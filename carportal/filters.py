@@ -3,13 +3,12 @@ from typing import NamedTuple
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Case, Count, Exists, F, Q, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db import connections
+from django.db.models import Case, Count, Exists, F, Q, When
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from carportal.models import Country, Language, Publishable, Topic
+from carportal.models import Country, Language, Topic
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
@@ -82,8 +81,8 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class FacetPath(NamedTuple):
-    """Where a filter's option lies on a list's row: its value and label (relation paths or
-    expressions), and which related rows may be counted (published, active)."""
+    """Where a filter's option lies on a list's row: its value (a relation path or an
+    expression), its label, and which rows may be counted along it."""
 
     value: object
     label: object = None
@@ -101,26 +100,40 @@ class Facet:
     other filter applied and this one removed, the convention of library catalogues, so an
     option's count is the number of results choosing it gives.
 
+    With ``names``, the options are related rows (topics, projects): the paths lead to their
+    keys, the rows are counted by key, and ``names`` (``named`` rows: those that may be
+    offered) gives each key its value and label in the same query. Grouping by an integer,
+    often a column of the list's own rows or of a link table, rather than by the related
+    rows' slugs and names, saves a join and a grouping by text for every row counted.
+
     Several paths count a row under each value any of them reaches (a project under itself
     and under its parent): the pairs are united, so that a row reached twice counts once.
     """
 
-    def __init__(self, *paths, labels=None, by_label=False, distinct=False):
+    def __init__(self, *paths, labels=None, by_label=False, distinct=False, names=None):
         self.paths = paths
         # COUNT(DISTINCT) sorts each group: three times as slow over 20,000 publications.
         # Only where a row can reach the same value twice along one path (a project with two
         # fundings from one funder); a many-to-many table holds each pair once.
         self.distinct = distinct
         self.labels = dict(labels) if labels is not None else None  # fixed choices
+        self.names = names
         # By name, or fixed choices in their own order (kinds, "upcoming" before "past").
         self.by_label = by_label or labels is None
 
     def pairs(self, rows, path):
+        where = path.where
+        if isinstance(path.value, str):
+            # Rows without a value count for no option. Left out, they let a relation be
+            # joined as INNER JOIN, which the planner may start from the smaller side. In
+            # the same filter() as `where`: a second one would join a relation a second time.
+            where &= Q(**{f"{path.value}__isnull": False})
+        rows = rows.filter(where)
         value = F(path.value) if isinstance(path.value, str) else path.value
         fields = {"facet_value": value}
         if path.label is not None:
             fields["facet_label"] = F(path.label) if isinstance(path.label, str) else path.label
-        return rows.filter(path.where).values(**fields)
+        return rows.values(**fields)
 
     def count(self, rows):
         """{value: (label, count)} of the values that `rows` have."""
@@ -129,21 +142,30 @@ class Facet:
             grouped = self.pairs(rows, self.paths[0]).annotate(
                 facet_count=Count("pk", distinct=self.distinct)
             )
-            return {
-                row["facet_value"]: (row.get("facet_label"), row["facet_count"])
-                for row in grouped
-                if row["facet_value"] not in (None, "")
-            }
-        united = None
-        for path in self.paths:
-            pairs = self.pairs(rows, path).values("pk", "facet_value", "facet_label")
-            united = pairs if united is None else united.union(pairs)
-        sql, params = united.query.sql_with_params()
-        with connection.cursor() as cursor:
+            if self.names is None:
+                return {
+                    row["facet_value"]: (row.get("facet_label"), row["facet_count"])
+                    for row in grouped
+                    if row["facet_value"] not in (None, "")
+                }
+            counted, params = grouped.query.sql_with_params()
+        else:
+            united = None
+            for path in self.paths:
+                pairs = self.pairs(rows, path).values("pk", "facet_value")
+                united = pairs if united is None else united.union(pairs)
+            sql, params = united.query.sql_with_params()
+            counted = (
+                "SELECT facet_value, COUNT(*) AS facet_count "
+                f"FROM ({sql}) facet_pairs GROUP BY facet_value"
+            )
+        names, names_params = self.names.query.sql_with_params()
+        with connections[rows.db].cursor() as cursor:
             cursor.execute(
-                "SELECT facet_value, MAX(facet_label), COUNT(*) "
-                f"FROM ({sql}) facet_pairs WHERE facet_value IS NOT NULL GROUP BY facet_value",
-                params,
+                "SELECT named.facet_value, named.facet_label, counted.facet_count "
+                f"FROM ({counted}) counted JOIN ({names}) named "
+                "ON named.facet_key = counted.facet_value",
+                [*params, *names_params],
             )
             return {value: (label, count) for value, label, count in cursor.fetchall()}
 
@@ -166,29 +188,21 @@ class Facet:
         return sorted(options, key=lambda option: position[option.value])
 
 
-def related_facet(relation, label, key="slug", where=None, distinct=False):
-    """The facet of a related row (topic, country, presidency, funder) named by `key`."""
-    return Facet(
-        FacetPath(f"{relation}__{key}", f"{relation}__{label}", where or Q()), distinct=distinct
+def named(offered, label="name", key="slug"):
+    """The related rows a facet may offer (``offered``: active topics, published projects),
+    each as its key (``facet_key``), the value a link carries (``key``: slug or code) and its
+    ``label`` (a field or an expression)."""
+    return offered.order_by().values(
+        facet_key=F("pk"),
+        facet_value=F(key),
+        facet_label=F(label) if isinstance(label, str) else label,
     )
 
 
-def family_facet(relation):
-    """The projects of the rows, each counted with its phases: a parent project (PROTECT)
-    gathers the rows of its phases (PROTECT II and III) too, as its filter does."""
-    published = Publishable.Status.PUBLISHED
-
-    def name(path):
-        return Coalesce(NullIf(F(f"{path}__acronym"), Value("")), F(f"{path}__title"))
-
-    return Facet(
-        FacetPath(f"{relation}__slug", name(relation), Q(**{f"{relation}__status": published})),
-        FacetPath(
-            f"{relation}__parent__slug",
-            name(f"{relation}__parent"),
-            Q(**{f"{relation}__status": published, f"{relation}__parent__status": published}),
-        ),
-    )
+def related_facet(relation, offered, label="name", key="slug", distinct=False):
+    """The facet of a related row (topic, country, presidency, funder) named by `key`, among
+    the rows `offered` (active, published)."""
+    return Facet(FacetPath(relation), distinct=distinct, names=named(offered, label, key))
 
 
 def language_facet(relation="editions__language"):

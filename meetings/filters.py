@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,15 +10,14 @@ from carportal.filters import (
     SlugChoiceFilter,
     YearFilter,
     country_filter,
-    family_facet,
     in_use,
     related_facet,
     topic_filter,
     values_in_use,
 )
-from carportal.models import Country, Publishable, Topic
+from carportal.models import Country, Topic
 from meetings.models import Meeting, Presidency
-from projects.filters import project_filter
+from projects.filters import family_facet, project_filter
 
 
 class MeetingFilter(FacetFilterSet):
@@ -52,7 +51,6 @@ class MeetingFilter(FacetFilterSet):
     def get_facets(self):
         today = timezone.localdate()
         conditions = Meeting.objects.all()
-        published = Publishable.Status.PUBLISHED
         return {
             "when": Facet(
                 FacetPath(
@@ -65,14 +63,10 @@ class MeetingFilter(FacetFilterSet):
                 labels=self.WHEN_CHOICES,
             ),
             "kind": Facet(FacetPath("kind"), labels=Meeting.Kind.choices),
-            "country": related_facet(
-                "country", "name", key="code", where=Q(country__is_active=True)
-            ),
-            "presidency": related_facet(
-                "presidency", "name", where=Q(presidency__status=published)
-            ),
+            "country": related_facet("country", Country.objects.active(), key="code"),
+            "presidency": related_facet("presidency", Presidency.objects.published()),
             "project": family_facet("projects"),
-            "topic": related_facet("topics", "name", where=Q(topics__is_active=True)),
+            "topic": related_facet("topics", Topic.objects.active()),
         }
 
     def filter_when(self, queryset, name, value):

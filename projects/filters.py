@@ -1,5 +1,6 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from carportal.filters import (
@@ -9,10 +10,11 @@ from carportal.filters import (
     NamedRowFilter,
     country_filter,
     in_use,
+    named,
     related_facet,
     topic_filter,
 )
-from carportal.models import Organisation
+from carportal.models import Country, Organisation, Publishable, Topic
 from projects.models import Project
 
 
@@ -27,6 +29,20 @@ def project_filter(rows, field_name="project"):
         queryset=in_use(Project.objects.published(), rows, field_name, family=True),
         acronym="acronym",
         noun=_("project"),
+    )
+
+
+def family_facet(relation):
+    """The projects of the rows, each counted with its phases: a parent project (PROTECT)
+    gathers the rows of its phases (PROTECT II and III) too, as its filter does. A draft
+    phase adds nothing to its parent."""
+    published = Publishable.Status.PUBLISHED
+    return Facet(
+        FacetPath(relation),
+        FacetPath(f"{relation}__parent", where=Q(**{f"{relation}__status": published})),
+        names=named(
+            Project.objects.published(), Coalesce(NullIf(F("acronym"), Value("")), "title")
+        ),
     )
 
 
@@ -52,16 +68,9 @@ class ProjectFilter(FacetFilterSet):
 
     facets = {
         "status": Facet(FacetPath("period_status"), labels=Project.PeriodStatus.choices),
-        "topic": related_facet("topics", "name", where=Q(topics__is_active=True)),
-        "funder": related_facet(
-            "fundings__funder",
-            "name",
-            where=Q(fundings__funder__is_active=True),
-            distinct=True,
-        ),
-        "country": related_facet(
-            "countries", "name", key="code", where=Q(countries__is_active=True)
-        ),
+        "topic": related_facet("topics", Topic.objects.active()),
+        "funder": related_facet("fundings__funder", Organisation.objects.active(), distinct=True),
+        "country": related_facet("countries", Country.objects.active(), key="code"),
     }
 
     class Meta:

@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from carportal.filters import (
@@ -7,15 +7,14 @@ from carportal.filters import (
     FacetFilterSet,
     FacetPath,
     YearFilter,
-    family_facet,
     language_facet,
     related_facet,
     topic_filter,
     values_in_use,
 )
-from carportal.models import Language
+from carportal.models import Language, Topic
 from carportal.search import matching, parse, search_terms
-from projects.filters import project_filter
+from projects.filters import family_facet, project_filter
 from publications.models import Edition, Publication
 
 
@@ -42,7 +41,7 @@ class PublicationFilter(FacetFilterSet):
         "kind": Facet(FacetPath("kind"), labels=Publication.Kind.choices),
         "language": language_facet(),
         "project": family_facet("project"),
-        "topic": related_facet("topics", "name", where=Q(topics__is_active=True)),
+        "topic": related_facet("topics", Topic.objects.active()),
     }
 
     class Meta:
