@@ -149,6 +149,28 @@ def test_every_query_string_is_its_own_page(client):
     assert queries_for(client, reverse("meetings:list") + "?when=past")[1] > 0
 
 
+def test_a_search_asked_again_is_served_from_the_cache_until_content_changes(
+    client, django_capture_on_commit_callbacks
+):
+    # A search matching most rows reads every one of them (docs/adr/0012): asked again, it
+    # costs nothing until something is published.
+    MeetingFactory(title="Children on the move")
+    url = reverse("search") + "?q=children"
+    first = client.get(url)
+    assert "Children on the move" in first.content.decode()
+
+    again, queries = queries_for(client, url)
+    assert queries == 0
+    assert again.content == first.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        MeetingFactory(title="Children in care")
+
+    response, queries = queries_for(client, url)
+    assert queries > 0
+    assert "Children in care" in response.content.decode()
+
+
 def test_a_browser_revalidating_gets_304_until_the_page_changes(
     client, admin_client, django_capture_on_commit_callbacks
 ):
