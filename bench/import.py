@@ -86,7 +86,7 @@ and column; the one UPDATE takes 0.3 s. Of an import of new contact points, the 
 4.5 s (1.3 s comparing fields, 1.2 s making the entries, 2 s writing them), the entries and
 their languages 1.6 s.
 
-The two steps apart (2026-11-25, the same code, a machine whose speed varied by half within
+The two steps apart (2026-11-24, later, the same code, a machine whose speed varied by half within
 minutes), seconds and ratio to the baseline:
 
                                    both steps      the check    the import confirmed
