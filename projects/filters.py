@@ -14,7 +14,7 @@ from carportal.filters import (
     related_facet,
     topic_filter,
 )
-from carportal.models import Country, Organisation, Publishable, Topic
+from carportal.models import Country, Organisation, Topic
 from projects.models import Project
 
 
@@ -36,13 +36,11 @@ def family_facet(relation):
     """The projects of the rows, each counted with its phases: a parent project (PROTECT)
     gathers the rows of its phases (PROTECT II and III) too, as its filter does. A draft
     phase adds nothing to its parent."""
-    published = Publishable.Status.PUBLISHED
+    published = Project.objects.published()
     return Facet(
         FacetPath(relation),
-        FacetPath(f"{relation}__parent", where=Q(**{f"{relation}__status": published})),
-        names=named(
-            Project.objects.published(), Coalesce(NullIf(F("acronym"), Value("")), "title")
-        ),
+        FacetPath(f"{relation}__parent", where=Q(**{f"{relation}__in": published})),
+        names=named(published, Coalesce(NullIf(F("acronym"), Value("")), "title")),
     )
 
 
