@@ -56,9 +56,21 @@ Now, with the site search's vectors, the filters' counts and a typed project fil
 
 seed_demo --scale 100 takes 34 s (each search vector computed once, at the end of the load)
 and its removal 22 s (without a history entry per demo row: 4 minutes with them).
+
+The process then freezes what it made loading (``gc.freeze()``), as each gunicorn worker does
+(gunicorn.conf.py): otherwise a full collection, walking Django's 140,000 objects from
+startup, lands in some requests. Two runs each, alternated, the related facets counted by key
+(ADR 0014), ``--repeat 30``, p50/p95 ms, without then with:
+
+    /publications/                  74/123, 91/129    69/80, 72/87
+    /publications/?language=fi      91/138, 81/141    77/111, 86/114
+    /publications/?page=949         73/130, 69/125    69/86, 70/91
+    /meetings/                      51/93, 39/80      44/69, 46/54
+    /projects/                      33/47, 29/37      31/45, 30/39
 """
 
 import argparse
+import gc
 import os
 import re
 import statistics
@@ -234,6 +246,8 @@ def start(description, *options):
     prepare(args)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    # As each gunicorn worker does once the portal is loaded (gunicorn.conf.py).
+    gc.freeze()
     return args
 
 

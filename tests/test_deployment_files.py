@@ -1,6 +1,8 @@
 """No Docker engine runs in CI, so the stack's description is checked as data."""
 
+import gc
 import re
+import runpy
 
 import pytest
 import yaml
@@ -118,3 +120,13 @@ def test_env_example_names_every_variable_the_readme_documents():
         "ALLOWED_HOSTS",
         "EMAIL_URL",
     } <= documented
+
+
+def test_each_gunicorn_worker_freezes_what_loading_the_portal_made():
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
