@@ -55,7 +55,7 @@ class ProjectFilter(FacetFilterSet):
     funder = NamedRowFilter(
         field_name="fundings__funder",
         label=_("Funder"),
-        help_text=_("Its short name, such as “EU”."),
+        help_text=_("Its short name, such as “EC” for the European Commission."),
         queryset=in_use(
             Organisation.objects.active(), Project.objects.published(), "fundings__funder"
         ),

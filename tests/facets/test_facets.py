@@ -258,6 +258,18 @@ def test_a_parent_project_gathers_its_phases_meetings_in_the_filter(client, seed
     assert shown_options(response.content.decode(), "project")["protect"] == family.count()
 
 
+def test_the_funder_fields_example_finds_the_funders_projects(client, seed):
+    # The hint names a short name to type: one that a reader of the seed content can use.
+    response = client.get(PROJECTS)
+    help_text = str(response.context["filter"].form["funder"].help_text)
+    example = re.search(r"such as “(\w+)”", help_text)[1]
+
+    found = client.get(PROJECTS, {"funder": example}).context["page_obj"].paginator.count
+
+    funded = Project.objects.published().filter(fundings__funder__short_name=example)
+    assert found == funded.distinct().count() > 0
+
+
 def test_a_parent_projects_page_lists_its_phases_publications_with_their_languages(client, seed):
     html = client.get(reverse("projects:detail", args=["protect"])).content.decode()
 
