@@ -160,7 +160,9 @@ class Facet:
                 "SELECT facet_value, COUNT(*) AS facet_count "
                 f"FROM ({sql}) facet_pairs GROUP BY facet_value"
             )
-        names, names_params = self.names.query.sql_with_params()
+        # A copy: the facet serves every request, on several threads, and compiling a query
+        # may touch it.
+        names, names_params = self.names.all().query.sql_with_params()
         with connections[rows.db].cursor() as cursor:
             cursor.execute(
                 "SELECT named.facet_value, named.facet_label, counted.facet_count "
