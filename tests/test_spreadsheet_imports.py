@@ -1184,10 +1184,9 @@ def test_a_large_content_file_is_checked_then_imported_by_the_job(
     assert Publication.objects.count() == 1  # the one on file
 
     url = upload(editor, PUBLICATIONS, make_file(rows))["Location"]
-    assert (
-        "importing it adds 4 new and updates 0; 0 rows change nothing."
-        in editor.get(url).content.decode()
-    )
+    preview = editor.get(url).content.decode()
+    assert "importing it adds 4 new and updates 0. Nothing is saved" in preview
+    assert "change nothing" not in preview
     assert Publication.objects.count() == 1  # the check saves nothing
     editor.post(url)
 

@@ -69,7 +69,8 @@ def test_a_large_file_is_checked_then_imported_by_the_task(importer_client, impo
 
     html = page.content.decode()
     assert 'data-state="ready"' in html
-    assert "importing it adds 4 new and updates 1; 0 rows change nothing." in html
+    assert "importing it adds 4 new and updates 1. Nothing is saved" in html
+    assert "change nothing" not in html
     assert "person1@example.org" not in html  # the rows are named as the admin names them
     assert html.count("<td>New</td>") == 4 and html.count("<td>Update</td>") == 1
     assert ContactPoint.objects.count() == 1  # the check saves nothing
@@ -87,6 +88,22 @@ def test_a_large_file_is_checked_then_imported_by_the_task(importer_client, impo
     # Imported once: asking again changes nothing.
     importer_client.post(url)
     assert LogEntry.objects.filter(user=importer).count() == 5
+
+
+@pytest.mark.parametrize(
+    ("unchanged", "said"),
+    [(4, "updates 0. 4 rows change nothing."), (1, "updates 3. 1 row changes nothing.")],
+)
+def test_the_check_says_how_many_rows_change_nothing(importer_client, large, unchanged, said):
+    first = rows(4)
+    importer_client.post(upload(importer_client, csv_file(*first))["Location"])
+    again = first[:unchanged] + [
+        {**listed, "Organisation": "New office"} for listed in first[unchanged:]
+    ]
+
+    _url, page = job_page(importer_client, upload(importer_client, csv_file(*again)))
+
+    assert f"importing it adds 0 new and {said} Nothing is saved" in page.content.decode()
 
 
 def test_a_large_file_with_errors_lists_them_and_cannot_be_imported(importer_client, large):
