@@ -52,6 +52,9 @@ PARTS = {
     "carportal.PageSection": "page",
 }
 
+# Fields whose value is plain text, which the history records as it is.
+TEXT_FIELDS = {field for field, kind in bulk_write.AS_IS.items() if kind is str}
+
 # Every model staff edit, with its many-to-many fields (changes to those are entries of their
 # own: which rows were added or removed). Project's partners and funders go through
 # ProjectPartner and ProjectFunding, recorded as parts.
@@ -152,10 +155,11 @@ def record_bulk(model, *, created=(), updated=(), deleted=(), actor=None):
     changes += [(new, _diff(model, old, new), LogEntry.Action.UPDATE) for old, new in updated]
     changes += [(old, _diff(model, old, None), LogEntry.Action.DELETE) for old in deleted]
     content_type = ContentType.objects.get_for_model(model)
-    entries = [
-        _entry(content_type, obj, action, diff, actor) for obj, diff, action in changes if diff
-    ]
-    return _write(entries)
+    return _write(
+        _entries(
+            content_type, [(obj, action, diff) for obj, diff, action in changes if diff], actor
+        )
+    )
 
 
 def _diff(model, old, new):
@@ -164,18 +168,27 @@ def _diff(model, old, new):
     than for each row: an import's ten thousand rows took seconds. A row that is not there
     reads "None" in every field, as auditlog reads it."""
     diff = {}
-    for field in _compared_fields(model, both=old is not None and new is not None):
-        before = "None" if old is None else get_field_value(old, field)
-        after = "None" if new is None else get_field_value(new, field)
+    for field, text in _compared_fields(model, both=old is not None and new is not None):
+        before = "None" if old is None else _field_value(old, field, text)
+        after = "None" if new is None else _field_value(new, field, text)
         if before != after:
             diff[field.name] = (smart_str(before), smart_str(after))
     return diff or None
 
 
+def _field_value(obj, field, text):
+    """auditlog's get_field_value, which gives the text of a text field as it is: read
+    directly, as an import's hundreds of thousands of them were a quarter of its history."""
+    if text and type(value := getattr(obj, field.attname)) is str:
+        return value
+    return get_field_value(obj, field)
+
+
 @cache
 def _compared_fields(model, *, both):
-    """The fields model_instance_diff compares: a row's own fields when it has two rows,
-    all but many-to-many ones when it has one, less those registered as left out."""
+    """The fields model_instance_diff compares, each with whether it holds plain text: a
+    row's own fields when it has two rows, all but many-to-many ones when it has one, less
+    those registered as left out."""
     if both:
         fields = model._meta.fields
     else:
@@ -185,7 +198,11 @@ def _compared_fields(model, *, both):
     # data) written out whole by an import.
     if registered["mask_fields"] or registered["include_fields"]:
         raise ValueError(f"{model.__name__}: register() names only the fields left out.")
-    return [field for field in fields if field.name not in registered["exclude_fields"]]
+    return [
+        (field, type(field) in TEXT_FIELDS)
+        for field in fields
+        if field.name not in registered["exclude_fields"]
+    ]
 
 
 def record_bulk_m2m(model, field_name, *, changes, actor=None):
@@ -197,9 +214,8 @@ def record_bulk_m2m(model, field_name, *, changes, actor=None):
     if field_name not in auditlog._registry.get(model, {}).get("m2m_fields", ()):
         return []
     content_type = ContentType.objects.get_for_model(model)
-    entries = [
-        _entry(
-            content_type,
+    m2m_changes = [
+        (
             obj,
             LogEntry.Action.UPDATE,
             {
@@ -209,28 +225,39 @@ def record_bulk_m2m(model, field_name, *, changes, actor=None):
                     "objects": [smart_str(row) for row in rows],
                 }
             },
-            actor,
         )
         for obj, operation, rows in changes
         if rows
     ]
-    return _write(entries)
+    return _write(_entries(content_type, m2m_changes, actor))
 
 
-def _entry(content_type, obj, action, changes, actor):
-    if obj.pk is None:
-        raise ValueError(f"{obj!r} has no primary key: record it once it is saved.")
-    return LogEntry(
-        content_type=content_type,
-        object_pk=smart_str(obj.pk),
-        object_id=obj.pk if isinstance(obj.pk, int) else None,
-        object_repr=smart_str(obj),
-        serialized_data=_serialized(obj),
-        action=action,
-        changes=changes,
-        actor=actor,
-        actor_email=getattr(actor, "email", None),
-    )
+def _entries(content_type, changes, actor):
+    """The entries of ``changes`` (object, action, its changes) to rows of one model, as
+    LogEntry.objects.log_create makes them, with one moment for them all. Each is made from
+    its columns' values in their order, as a query's rows are: made with keyword arguments,
+    an import's 36,000 took twice as long."""
+    columns = LogEntry._meta.concrete_fields
+    defaults = {field.attname: field.get_default() for field in columns}
+    entries = []
+    for obj, action, diff in changes:
+        if obj.pk is None:
+            raise ValueError(f"{obj!r} has no primary key: record it once it is saved.")
+        values = defaults | {
+            "object_pk": smart_str(obj.pk),
+            "object_id": obj.pk if isinstance(obj.pk, int) else None,
+            "object_repr": smart_str(obj),
+            "serialized_data": _serialized(obj),
+            "action": action,
+            "changes": diff,
+            "actor_email": getattr(actor, "email", None),
+        }
+        entry = LogEntry(*[values[field.attname] for field in columns])
+        # Through the relations, as keyword arguments set them: the rows are at hand, and
+        # auditlog's context reads the actor in _write.
+        entry.content_type, entry.actor = content_type, actor
+        entries.append(entry)
+    return entries
 
 
 def _serialized(obj):

@@ -7,6 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from carportal import bulk_write
 from carportal.search import matching, parse
@@ -56,6 +57,30 @@ def test_insert_saves_each_row_whole_with_its_key(django_user_model):
         # As a first save sets them.
         assert stored.created_at == row.created_at >= before
         assert stored.updated_at == row.updated_at >= before
+
+
+def test_values_not_yet_as_the_database_takes_them_are_converted_as_django_converts_them(
+    django_user_model,
+):
+    # Text, numbers and times go as they are; anything else through the field, as in
+    # bulk_create: a lazy translation, a naive time (with Django's warning), a number as text.
+    naive = datetime(2026, 11, 3, 14, 5)  # noqa: DTZ001 - the case under test
+    rows = [
+        new_entry(1, job_title=gettext_lazy("Coordinator"), reconfirm_requested_at=naive),
+        new_entry(
+            2,
+            job_title="Coordinator",
+            decided_by_id=str(django_user_model.objects.create_user("staff").pk),
+        ),
+    ]
+
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        bulk_write.insert(ContactPoint, rows)
+
+    first, second = (ContactPoint.objects.get(pk=row.pk) for row in rows)
+    assert first.job_title == second.job_title == "Coordinator"
+    assert first.reconfirm_requested_at == timezone.make_aware(naive)
+    assert second.decided_by_id == int(rows[1].decided_by_id)
 
 
 def test_insert_takes_the_key_of_a_row_saved_after_it_was_assigned():
