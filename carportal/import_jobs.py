@@ -25,6 +25,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -37,6 +38,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.results import RowResult
 
+from carportal import bulk_write
 from carportal.jobs import State, ended_unheard
 from carportal.spreadsheets import UploadGone, UploadStorage, sheet_row
 
@@ -265,18 +267,28 @@ def outcome(result, *, rows):
 
 
 def log_import(user, result):
-    """Admin log entries for what an import wrote, as the library writes for a small one."""
+    """Admin log entries for what an import wrote, as the library writes them for a small
+    one (LogEntry.objects.log_actions), written with COPY: log_actions' INSERT took half a
+    second for 10,000 rows."""
     flags = {RowResult.IMPORT_TYPE_NEW: ADDITION, RowResult.IMPORT_TYPE_UPDATE: CHANGE}
-    for import_type, flag in flags.items():
-        instances = [row.instance for row in result.rows if row.import_type == import_type]
-        if instances:
-            LogEntry.objects.log_actions(
-                user.pk,
-                instances,
-                flag,
-                change_message=gettext("Imported from a spreadsheet."),
-                single_object=len(instances) == 1,
+    message = gettext("Imported from a spreadsheet.")
+    bulk_write.insert(
+        LogEntry,
+        [
+            LogEntry(
+                user_id=user.pk,
+                content_type=ContentType.objects.get_for_model(
+                    row.instance, for_concrete_model=False
+                ),
+                object_id=str(row.instance.pk),
+                object_repr=str(row.instance)[:200],
+                action_flag=flags[row.import_type],
+                change_message=message,
             )
+            for row in result.rows
+            if row.import_type in flags
+        ],
+    )
 
 
 def start_large_import(model_admin, request):
