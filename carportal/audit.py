@@ -172,8 +172,13 @@ def _diff(model, old, new):
         before = "None" if old is None else _field_value(old, field, text)
         after = "None" if new is None else _field_value(new, field, text)
         if before != after:
-            diff[field.name] = (smart_str(before), smart_str(after))
+            diff[field.name] = (_text(before), _text(after))
     return diff or None
+
+
+def _text(value):
+    """smart_str(value), called only when it has something to do."""
+    return value if type(value) is str else smart_str(value)
 
 
 def _field_value(obj, field, text):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -170,9 +170,9 @@ class Language(models.TextChoices):
     @classmethod
     def label_of(cls, code):
         """The name of the language ``code`` (the code itself if it is none of these): what
-        ``get_language_display()`` gives, without hashing every choice on each call, which
-        an import's history does for thousands of rows."""
-        return str(cls(code).label) if code in cls._value2member_map_ else code
+        ``get_language_display()`` gives, without hashing every choice or looking up the
+        translation on each call, which an import's history does for thousands of rows."""
+        return _language_label(code, translation.get_language())
 
     @property
     def native_name(self):
@@ -189,6 +189,12 @@ class Language(models.TextChoices):
             else (language.value, f"{language.native_name} – {language.label}")
             for language in cls
         ]
+
+
+@functools.cache
+def _language_label(code, _interface_language):
+    """Language.label_of, kept for each interface language, which the label is translated to."""
+    return str(Language(code).label) if code in Language._value2member_map_ else code
 
 
 # Not translated: each is the language's own name for itself.

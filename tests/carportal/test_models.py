@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
 from carportal.dates import DatePrecision, format_date, format_period
-from carportal.models import Country
+from carportal.models import Country, Language
 from projects.models import Project
 from tests.carportal.factories import CountryFactory
 
@@ -95,3 +96,13 @@ def test_partial_date_shows_only_what_is_known():
     assert format_date(day, DatePrecision.MONTH) == "December 2016"
     assert format_date(day, DatePrecision.YEAR) == "2016"
     assert format_date(None) == ""
+
+
+def test_a_language_is_named_in_the_language_of_the_interface_each_time():
+    # The names are kept for each interface language: one looked up in English is not the
+    # name given in Finnish.
+    assert Language.label_of("sv") == "Swedish"
+    with translation.override("fi"):
+        assert Language.label_of("sv") == "ruotsi"
+    assert Language.label_of("sv") == "Swedish"
+    assert Language.label_of("xx") == "xx"  # not one of ours: the code as it is
