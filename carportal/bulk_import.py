@@ -12,9 +12,10 @@ keeps every check of a row and its messages (the widgets, the fields' ``save`` r
   repeats is an error on each row after the first: the second would silently undo the first.
 - The confirmed import writes rows a thousand at a time (carportal/bulk_write.py: COPY and
   one UPDATE on PostgreSQL; only the fields that changed), and their related columns
-  (``RelatedRowsField``) with one read, one delete and one insert for each column and batch;
-  all of it in the import's one transaction, with the entries locked from the first read.
-  The preview writes nothing: it checks every row as the import does and shows what changes.
+  (``RelatedRowsField``) with one read (of the entries on file), one delete and one insert
+  for each column and batch; all of it in the import's one transaction, with the entries
+  locked from the first read. The preview writes nothing: it checks every row as the
+  import does and shows what changes.
 - The database checks its constraints as it writes, not with a query per row: the natural
   key is the unique value an import sets, and it is checked against the entries read first
   and the rest of the file. A row that breaks a constraint anyway (a colleague added the
@@ -169,7 +170,9 @@ class RelatedRowsField(Field):
             return Written()
         manager = self.link_model._default_manager
         written, there = Written(), set()
-        for link in manager.filter(**{f"{self.owner}__in": wanted}):
+        # Only entries read before the import have links (remember): a new one has none.
+        on_file = [pk for pk in wanted if pk in self.stored]
+        for link in manager.filter(**{f"{self.owner}__in": on_file}) if on_file else ():
             owner, value = getattr(link, self.owner), getattr(link, self.value)
             if value in wanted[owner]:
                 there.add((owner, value))
