@@ -186,10 +186,13 @@ class RelatedRowsField(Field):
             ]
         written.created = bulk_write.insert(
             self.link_model,
-            (
-                self.link_model(**{self.owner: owner, self.value: getattr(item, "pk", item)})
-                for owner, items in written.added.items()
-                for item in items
+            bulk_write.new_objects(
+                self.link_model,
+                (
+                    {self.owner: owner, self.value: getattr(item, "pk", item)}
+                    for owner, items in written.added.items()
+                    for item in items
+                ),
             ),
         )
         return written

@@ -272,23 +272,21 @@ def log_import(user, result):
     second for 10,000 rows."""
     flags = {RowResult.IMPORT_TYPE_NEW: ADDITION, RowResult.IMPORT_TYPE_UPDATE: CHANGE}
     message = gettext("Imported from a spreadsheet.")
-    bulk_write.insert(
-        LogEntry,
-        [
-            LogEntry(
-                user_id=user.pk,
-                content_type=ContentType.objects.get_for_model(
-                    row.instance, for_concrete_model=False
-                ),
-                object_id=str(row.instance.pk),
-                object_repr=str(row.instance)[:200],
-                action_flag=flags[row.import_type],
-                change_message=message,
-            )
-            for row in result.rows
-            if row.import_type in flags
-        ],
+    entries = (
+        {
+            "user_id": user.pk,
+            "content_type_id": ContentType.objects.get_for_model(
+                row.instance, for_concrete_model=False
+            ).pk,
+            "object_id": str(row.instance.pk),
+            "object_repr": str(row.instance)[:200],
+            "action_flag": flags[row.import_type],
+            "change_message": message,
+        }
+        for row in result.rows
+        if row.import_type in flags
     )
+    bulk_write.insert(LogEntry, bulk_write.new_objects(LogEntry, entries))
 
 
 def start_large_import(model_admin, request):

@@ -187,3 +187,26 @@ def test_json_and_addresses_go_both_ways():
     assert stored.changes == {"job_title": [None, "Head"]}
     assert (stored.additional_data, stored.remote_addr) == ({"source": "import"}, "192.0.2.7")
     assert stored.object_repr == AWKWARD
+
+
+def test_new_objects_take_the_values_given_and_their_fields_defaults():
+    entry = ApprovedContactPointFactory()
+
+    objects = bulk_write.new_objects(
+        LogEntry,
+        [
+            {"object_pk": "1", "object_repr": AWKWARD, "action": 0},
+            {"object_pk": "2", "object_repr": "Second", "action": 1, "actor_id": None},
+        ],
+    )
+    first, second = objects
+
+    assert (first.object_pk, first.object_repr, second.action) == ("1", AWKWARD, 1)
+    assert first._state.adding and first.pk is None
+    # Defaults: text fields empty, the rest none, and one moment for them all.
+    assert (first.changes_text, first.changes, first.cid) == ("", None, None)
+    assert first.timestamp == second.timestamp and first.timestamp <= timezone.now()
+    links = bulk_write.new_objects(
+        ContactPointLanguage, [{"contact_point_id": entry.pk, "language": "lt"}]
+    )
+    assert (links[0].contact_point, links[0].language) == (entry, "lt")
