@@ -99,20 +99,23 @@ minutes), seconds and ratio to the baseline:
     import editions' titles         6.04 s (2.8x)   1.47 s       4.55 s (2.1x)
 
 Then (2026-11-25, load average under 1) before and after values that need no converting
-went to COPY as they are, history entries were made from their columns in order, language
-names were kept for each interface language, the admin's log was written with COPY and a
-new entry's links were no longer read; the confirmed import, seconds and ratio, one run
-before and two after:
+went to COPY as they are, rows were made from their columns in order (history entries,
+the admin's log, links), language names were kept for each interface language, the admin's
+log was written with COPY and a new entry's links were no longer read; one run each, back
+to back, seconds and ratio to the baseline:
 
-                                   before           after
-    contact points, baseline        2.13 s           2.39 s        2.03 s
-    import, all new                 8.20 s (3.9x)    7.73 s (3.2x)  7.09 s (3.5x)
-    import, each row changed        6.68 s (3.1x)    7.18 s (3.0x)  6.27 s (3.1x)
-    publications, import all new    3.56 s (1.8x)    3.04 s (1.4x)  2.92 s (1.4x)
-    import editions' titles         5.07 s (2.6x)    4.27 s (2.0x)  4.48 s (2.1x)
+                                   before                       after
+                                   both steps      import       both steps      import
+    contact points, baseline        2.13 s                       2.13 s
+    import, all new                10.61 s (5.0x)   8.11 (3.8x)   9.20 s (4.3x)   6.75 (3.2x)
+    import, each row changed       10.20 s (4.8x)   6.88 (3.2x)   9.51 s (4.5x)   6.19 (2.9x)
+    the same file again             7.04 s (3.3x)   3.61 (1.7x)   6.61 s (3.1x)   3.26 (1.5x)
+    publications, baseline          2.02 s                       2.05 s
+    import, all new                 4.21 s (2.1x)   3.43 (1.7x)   3.73 s (1.8x)   2.98 (1.5x)
+    import editions' titles         5.86 s (2.9x)   4.40 (2.2x)   5.84 s (2.8x)   4.43 (2.2x)
 
 Alternated runs of the confirmed import of new contact points alone, three each: 8.0 to
-9.0 s before (7.0 to 7.8 s of CPU), 7.0 to 7.4 s after (5.6 to 6.4 s of CPU). What is left
+9.0 s before (7.0 to 7.8 s of CPU), 6.8 to 7.4 s after (5.6 to 6.4 s of CPU). What is left
 of the history (36,585 entries) is about 2 s of the 7: comparing fields 0.4, making the
 entries 0.6, writing them 1.0 (0.45 of it in the database). The library's work on each row
 is 2 s, the commit 0.4.
