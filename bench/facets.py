@@ -22,6 +22,21 @@ made wide by their search vectors), p50/p95 ms and the ratio of the p50s:
     /meetings/?when=past&kind=seminar         off  54/67     on  79/105    1.46
     /projects/                                off  35/41     on  50/63     1.43
     /projects/?status=concluded&topic=...     off  43/54     on  64/104    1.48
+
+With searched lists too (2026-11-25, load average 1, ``--repeat 15``):
+
+    /publications/                            off  48/62     on  77/91     1.62
+    /publications/?q=child                    off  61/84     on 143/181    2.34
+    /publications/?q=trafficking+guardians    off  64/70     on  63/71     0.99
+    /meetings/                                off  31/73     on  45/47     1.43
+    /projects/                                off  30/41     on  36/68     1.21
+
+A word in nearly every row is the one case over 2x: each count matches the search again
+against every row's vector (about 20 ms for 19,000 rows), four times. Tried: giving the
+counts the matched keys (an array of 19,000, or a WITH of them) made each count slower, the
+planner nesting loops over keys it could not estimate. PostgreSQL answers such a count in
+13 ms from the search's GIN index alone, but plans a scan of the rows instead; it was not
+made to.
 """
 
 import sys
@@ -54,6 +69,9 @@ def pages():
     kind = Meeting.objects.published().values_list("kind", flat=True).first()
     return [
         "/publications/",
+        # Searched: a word in nearly every row, then one in a few hundred.
+        "/publications/?q=child",
+        "/publications/?q=trafficking+guardians",
         f"/publications/?language=fi&topic={topic}",
         f"/publications/?project={parent}",
         "/meetings/",
