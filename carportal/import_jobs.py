@@ -267,9 +267,10 @@ def outcome(result, *, rows):
 
 
 def log_import(user, result):
-    """Admin log entries for what an import wrote, as the library writes them for a small
-    one (LogEntry.objects.log_actions), written with COPY: log_actions' INSERT took half a
-    second for 10,000 rows."""
+    """Staff's log of admin actions for what an import wrote, a file of any size
+    (SpreadsheetAdminMixin.generate_log_entries): an entry for each row created or updated,
+    as LogEntry.objects.log_actions makes them, written with COPY: log_actions' INSERT took
+    half a second for 10,000 rows."""
     flags = {RowResult.IMPORT_TYPE_NEW: ADDITION, RowResult.IMPORT_TYPE_UPDATE: CHANGE}
     message = gettext("Imported from a spreadsheet.")
     entries = (

@@ -636,6 +636,14 @@ class SpreadsheetAdminMixin(ImportExportMixin):
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
+    def generate_log_entries(self, result, request):
+        # The same entries as a large file's, in words staff read ("Imported from a
+        # spreadsheet."), not the library's ("new through import_export").
+        from carportal import import_jobs
+
+        if not self.get_skip_admin_log():
+            import_jobs.log_import(request.user, result)
+
     def get_export_data(self, file_format, request, queryset, **kwargs):
         if isinstance(file_format, uploads.JSON):
             kwargs["encoding"] = "utf-8"  # a byte order mark is for Excel, and JSON forbids it

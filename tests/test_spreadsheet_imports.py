@@ -15,6 +15,8 @@ import openpyxl
 import pytest
 from auditlog.models import LogEntry
 from defusedxml import EntitiesForbidden
+from django.contrib.admin.models import ADDITION, CHANGE
+from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -165,6 +167,27 @@ def test_organisations_import_by_name_and_again_without_duplicates(editor, file_
         ("lastensuojelun-keskusliitto", "LSKL ry", "fi"),
     ]
     assert Organisation.objects.filter(is_active=True).count() == 2
+
+
+def test_staffs_log_of_admin_actions_says_what_an_import_did_in_plain_words(editor):
+    # The same entries as a large file's (carportal/import_jobs.py), not the library's
+    # "new through import_export".
+    rows = [
+        {"Name": "Barnahus Finland", "Acronym": "", "Kind": "agency", "Country": ""},
+        {"Name": "Save the Children", "Acronym": "", "Kind": "ngo", "Country": ""},
+    ]
+    imported(editor, ORGANISATIONS, rows)
+    rows[1]["Acronym"] = "STC"
+    imported(editor, ORGANISATIONS, rows)
+
+    logged = AdminLogEntry.objects.order_by("pk")
+    assert [(entry.action_flag, entry.object_repr, entry.user.username) for entry in logged] == [
+        (ADDITION, "Barnahus Finland", "editor"),
+        (ADDITION, "Save the Children", "editor"),
+        (CHANGE, "Save the Children", "editor"),
+    ]
+    assert {entry.change_message for entry in logged} == {"Imported from a spreadsheet."}
+    assert logged[2].get_edited_object() == Organisation.objects.get(short_name="STC")
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx", "json"])
