@@ -35,12 +35,16 @@ def new_objects(model, rows):
     columns' values in order, as a query's rows are: made with keyword arguments, an
     import's 36,000 history entries took twice as long."""
     fields = model._meta.concrete_fields
-    # A default made by a call (a time, a random token) is made for each object.
-    made = [field for field in fields if callable(field.default)]
+    # A default made by a call (a time, a random token) is made for each object that has no
+    # value of its own.
+    made = [field for field in fields if field.has_default() and callable(field.default)]
     fixed = {field.attname: field.get_default() for field in fields if field not in made}
     objects = []
     for row in rows:
-        values = fixed | {field.attname: field.get_default() for field in made} | row
+        values = fixed | row
+        for field in made:
+            if field.attname not in row:
+                values[field.attname] = field.get_default()
         objects.append(model(*[values[field.attname] for field in fields]))
     return objects
 

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 # What the database's bulk paths must carry unchanged: quotes, a backslash, a tab, a line
 # break, a COPY end marker, letters of the region.
 AWKWARD = 'The "Barnahus" model\\ in\tpractice\n\\.\nVaikų apsauga, Защита детей'
+WHEN = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
 
 
 def new_entry(n, **values):
@@ -197,9 +198,10 @@ def test_new_objects_take_the_values_given_and_their_fields_defaults():
         [
             {"object_pk": "1", "object_repr": AWKWARD, "action": 0},
             {"object_pk": "2", "object_repr": "Second", "action": 1, "actor_id": None},
+            {"object_pk": "3", "object_repr": "Third", "action": 1, "timestamp": WHEN},
         ],
     )
-    first, second = objects
+    first, second, third = objects
 
     assert (first.object_pk, first.object_repr, second.action) == ("1", AWKWARD, 1)
     assert first._state.adding and first.pk is None
@@ -208,6 +210,7 @@ def test_new_objects_take_the_values_given_and_their_fields_defaults():
     assert (first.changes_text, first.changes, first.cid) == ("", None, None)
     assert first.timestamp <= second.timestamp <= timezone.now()
     assert first.timestamp is not second.timestamp
+    assert third.timestamp == WHEN  # a value given is taken, not the default
     links = bulk_write.new_objects(
         ContactPointLanguage, [{"contact_point_id": entry.pk, "language": "lt"}]
     )
