@@ -345,6 +345,8 @@ def import_file(text, user, resource_class):
             result.invalid_rows[:3] or result.base_errors[:3]
         )
         totals = dict(result.totals)
+        # Each step is a task of its own: the check's rows are gone when the import starts.
+        del dataset, result
     return totals, steps
 
 

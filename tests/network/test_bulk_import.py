@@ -1,7 +1,10 @@
 """Contact points imported in bulk (carportal/bulk_import.py) as row by row, only faster."""
 
+import gc
+
 import pytest
 from django.db import transaction
+from import_export.exceptions import ImportError  # noqa: A004 - the library's own
 from import_export.formats.base_formats import CSV
 
 from network.models import ContactPoint
@@ -196,3 +199,37 @@ def test_an_import_takes_the_same_few_queries_for_any_number_of_rows(
 
     assert (result.totals["new"], result.totals["update"]) == (size, size)
     assert ContactPoint.objects.filter(languages__language="sv").count() == size
+
+
+class SeeingResource(ContactPointResource):
+    """Notes whether Python's cycle collector runs while each row is imported."""
+
+    seen = []
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self.seen.append(gc.isenabled())
+        return super().import_row(row, instance_loader, **kwargs)
+
+
+class FailingResource(ContactPointResource):
+    def before_import(self, dataset, **kwargs):
+        raise RuntimeError("The file went away.")
+
+
+def test_the_cycle_collector_is_paused_while_an_import_runs_and_only_then(importer, topics):
+    # bulk_import.cyclic_gc_paused: resumed after an import, and after one that fails.
+    SeeingResource.seen = []
+    result = run(SeeingResource, csv_file(row(), row(email="b@example.org")), importer)
+    assert (result.totals["new"], SeeingResource.seen, gc.isenabled()) == (2, [False, False], True)
+
+    dataset = CSV(encoding="utf-8-sig").create_dataset(csv_file(row()).decode("utf-8-sig"))
+    with pytest.raises(ImportError, match="went away"):
+        FailingResource().import_data(dataset, raise_errors=True, user=importer)
+    assert gc.isenabled()
+
+    gc.disable()  # a caller's own pause outlasts the import
+    try:
+        run(SeeingResource, csv_file(row(email="c@example.org")), importer)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
