@@ -119,6 +119,24 @@ Alternated runs of the confirmed import of new contact points alone, three each:
 of the history (36,585 entries) is about 2 s of the 7: comparing fields 0.4, making the
 entries 0.6, writing them 1.0 (0.45 of it in the database). The library's work on each row
 is 2 s, the commit 0.4.
+
+Then (2026-11-25, later, load average about 0.9), with Python's cycle collector paused while
+an import runs (1.4 s of the import's 6.8 s went in its passes over the import's live rows)
+and the history reading plain values without auditlog's converter; two runs, seconds and
+ratio to the baseline:
+
+                                   run 1                          run 2
+                                   both steps      import        both steps      import
+    contact points, baseline        2.08 s                         2.69 s
+    import, all new                 8.01 s (3.8x)   5.68 (2.7x)    8.87 s (3.3x)   6.29 (2.3x)
+    import, each row changed        8.42 s (4.0x)   5.49 (2.6x)    9.02 s (3.4x)   5.98 (2.2x)
+    the same file again             6.19 s (3.0x)   3.07 (1.5x)    6.91 s (2.6x)   3.73 (1.4x)
+    publications, baseline          2.04 s                         2.29 s
+    import, all new                 4.45 s (2.2x)   3.40 (1.7x)    4.64 s (2.0x)   3.09 (1.3x)
+    import editions' titles         5.55 s (2.7x)   4.00 (2.0x)    7.03 s (3.1x)   5.37 (2.3x)
+
+Before, the check's result was still held while the import ran; the job runs them as two
+tasks, and so does this script now.
 """
 
 import argparse
