@@ -387,6 +387,8 @@ def _shown(field, value, names, shorten):
         return names[field.related_model].get(value, _("deleted (%(id)s)") % {"id": value})
     if choices := {str(key): label for key, label in field.flatchoices}:
         return choices.get(value, value)
+    if isinstance(field, models.BooleanField):  # written "True" and "False"
+        return {"True": _("Yes"), "False": _("No")}.get(value, value)
     if isinstance(field, models.DateTimeField) and (moment := parse_datetime(value)):
         # auditlog keeps times in UTC, without the offset
         return formats.localize(timezone.localtime(moment.replace(tzinfo=UTC)))

@@ -2,7 +2,7 @@
 
 import copy
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -138,6 +138,20 @@ def test_the_history_page_shows_the_changes_field_by_field(client, editor):
     assert ("Country", "", "Estonia") in rows  # a linked row by its name
     assert "content-editor" in page
     assert "Log of admin actions" in page  # Django's own log stays below
+
+
+def test_the_history_shows_yes_or_no_and_local_times(editor, member):
+    changed = copy.copy(member)
+    changed.show_phone = not member.show_phone
+    changed.lapsed_at = datetime(2026, 11, 3, 12, 5, tzinfo=UTC)
+    (entry,) = audit.record_bulk(ContactPoint, updated=[(member, changed)], actor=editor)
+
+    ((_entry, rows),) = audit.describe([LogEntry.objects.get(pk=entry.pk)])
+
+    answers = ["No", "Yes"] if changed.show_phone else ["Yes", "No"]
+    assert ("Show my phone number to members", *answers) in rows
+    # Kept in UTC, shown in the portal's time zone (Stockholm: an hour ahead in November).
+    assert ("Dropped out at", "", "3 November 2026, 13:05") in rows
 
 
 def test_the_change_history_filters_by_user_date_and_kind_of_record(
