@@ -4,7 +4,7 @@ import gc
 
 import pytest
 from django.db import transaction
-from import_export.exceptions import ImportError  # noqa: A004 - the library's own
+from import_export import exceptions
 from import_export.formats.base_formats import CSV
 
 from network.models import ContactPoint
@@ -223,7 +223,7 @@ def test_the_cycle_collector_is_paused_while_an_import_runs_and_only_then(import
     assert (result.totals["new"], SeeingResource.seen, gc.isenabled()) == (2, [False, False], True)
 
     dataset = CSV(encoding="utf-8-sig").create_dataset(csv_file(row()).decode("utf-8-sig"))
-    with pytest.raises(ImportError, match="went away"):
+    with pytest.raises(exceptions.ImportError, match="went away"):
         FailingResource().import_data(dataset, raise_errors=True, user=importer)
     assert gc.isenabled()
 
