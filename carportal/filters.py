@@ -1,3 +1,4 @@
+import html
 from typing import NamedTuple
 
 import django_filters
@@ -6,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import Case, Count, Exists, F, Q, When
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from carportal.models import Country, Language, Topic
@@ -218,8 +221,36 @@ UNKNOWN_ROW = _(
 )
 
 
+class SuggestionsInput(forms.TextInput):
+    """A text box followed by its `<datalist>` of suggestions, offered per request."""
+
+    suggestions = ()
+
+    def offer(self, list_id, suggestions):
+        """Suggest `suggestions`, (value, label) pairs, in a datalist with the id `list_id`."""
+        self.attrs["list"] = list_id
+        self.suggestions = suggestions
+
+    def render(self, name, value, attrs=None, renderer=None):
+        box = super().render(name, value, attrs, renderer)
+        if "list" not in self.attrs:
+            return box
+        # Escaped by the standard library rather than written by a template loop or
+        # format_html_join, whose lazy-string wrappers cost ten times as much: a thousand
+        # options (every project with publications) took 5 ms of each publication list.
+        options = "".join(
+            f'<option value="{html.escape(str(key))}">{html.escape(str(label))}</option>'
+            for key, label in self.suggestions
+        )
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>', box, self.attrs["list"], mark_safe(options)
+        )
+
+
 class NamedRowField(forms.CharField):
     """One of hundreds of rows (projects, funders), typed: its slug or its acronym."""
+
+    widget = SuggestionsInput
 
     def __init__(self, *args, queryset, acronym, noun, **kwargs):
         self.queryset, self.acronym, self.noun = queryset, acronym, noun
@@ -320,8 +351,7 @@ class FacetFilterSet(django_filters.FilterSet):
             field = self.form.fields[name]
             labelled = [(option.value, f"{option.label} ({option.count})") for option in options]
             if isinstance(field, NamedRowField):
-                field.suggestions = labelled
-                field.widget.attrs["list"] = f"id_{name}_suggestions"
+                field.widget.offer(f"id_{name}_suggestions", labelled)
             else:
                 field.widget.choices = [("", field.empty_label or any_label), *labelled]
 

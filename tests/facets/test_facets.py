@@ -190,6 +190,25 @@ def test_projects_list_counts_status_topics_funders_and_countries(client):
         assert client.get(PROJECTS, {"funder": typed}).context["page_obj"].paginator.count == 1
 
 
+def test_a_text_boxs_suggestions_are_escaped_and_belong_to_it(client):
+    project = ProjectFactory(acronym='R&D "<b>"')
+    PublicationFactory(project=project, kind=Publication.Kind.HANDBOOK)
+    PublicationFactory(project=None, kind=Publication.Kind.REPORT)
+
+    html = client.get(PUBLICATIONS).content.decode()
+
+    assert 'list="id_project_suggestions"' in html
+    assert (
+        f'<datalist id="id_project_suggestions"><option value="{project.slug}">'
+        "R&amp;D &quot;&lt;b&gt;&quot; (1)</option></datalist>"
+    ) in html
+    assert "<b>" not in html
+    # With no suggestion to offer, the box still names a list that exists.
+    reports = client.get(PUBLICATIONS, {"kind": Publication.Kind.REPORT}).content.decode()
+    assert 'list="id_project_suggestions"' in reports
+    assert '<datalist id="id_project_suggestions"></datalist>' in reports
+
+
 # -- A shared link carries only the filters in use -------------------------------------------
 
 
