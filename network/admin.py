@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
-from carportal.admin import ReadOnlyAdminMixin, TabularLabelsMixin
+from carportal.admin import ActionCheckboxMixin, ReadOnlyAdminMixin, TabularLabelsMixin
 from carportal.audit import HistoryAdminMixin
 from carportal.pdf import pdf_admin_action
 from carportal.spreadsheets import SpreadsheetAdminMixin
@@ -58,7 +58,9 @@ class RejectForm(forms.Form):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(HistoryAdminMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
+class ContactPointAdmin(
+    ActionCheckboxMixin, HistoryAdminMixin, SpreadsheetAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "__str__",
         "organisation",

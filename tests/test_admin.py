@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from carportal.admin import ActionCheckboxMixin
 from carportal.models import Organisation as OrganisationModel
 from carportal.models import Page, Publishable
 from meetings.models import Meeting
@@ -21,6 +22,7 @@ from tests.meetings.factories import (
     PresentationFactory,
     PresidencyFactory,
 )
+from tests.network.factories import ContactPointFactory
 from tests.projects.factories import ProjectFactory, ProjectFundingFactory, ProjectPartnerFactory
 from tests.publications.factories import EditionFactory, PublicationFactory
 
@@ -94,6 +96,19 @@ def meeting_form(country, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def test_each_rows_action_checkbox_is_the_one_django_would_write():
+    rows = [
+        PublicationFactory(title='Fish & "chips" <b>bold</b>'),
+        ContactPointFactory(first_name="Zoë", last_name="O'Hara & <Sons>"),
+    ]
+    for row in rows:
+        model_admin = admin.site._registry[type(row)]
+        assert isinstance(model_admin, ActionCheckboxMixin)
+        written = model_admin.action_checkbox(row)
+        assert written == admin.ModelAdmin.action_checkbox(model_admin, row)
+        assert "<b>" not in written and "<Sons>" not in written
 
 
 def test_staff_create_a_meeting_with_its_programme_and_publish_it(admin_client, client):
