@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -92,6 +93,9 @@ class ProjectQuerySet(PublishableQuerySet, PeriodQuerySet):
         )
 
 
+NOT_ITS_OWN_PHASE = _("A project cannot be a phase of itself.")
+
+
 class Project(Publishable, Period):
     class PeriodStatus(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -173,6 +177,15 @@ class Project(Publishable, Period):
         indexes = [
             NewestFirstIndex("start_date", name="project_order"),
         ]
+        constraints = [
+            *Period.Meta.constraints,
+            # Filters count a project's rows with its phases' (projects/filters.py).
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")),
+                name="project_is_not_its_own_phase",
+                violation_error_message=NOT_ITS_OWN_PHASE,
+            ),
+        ]
         permissions = [
             ("import_project", _("Can import projects from a spreadsheet")),
             ("export_project", _("Can export projects to a spreadsheet")),
@@ -180,6 +193,37 @@ class Project(Publishable, Period):
 
     def __str__(self):
         return self.display_title
+
+    def clean(self):
+        super().clean()
+        # Phases are one level deep: the filters and a project's page gather a project's
+        # rows with its phases', not with its phases' phases.
+        if self.parent_id is None:
+            return
+        # Also the constraint's, which a bulk import leaves to the database (bulk_import.py).
+        if self.parent_id == self.pk:
+            error = ValidationError(NOT_ITS_OWN_PHASE, code="own_phase")
+            raise ValidationError({"parent": error})
+        if self.parent.parent_id is not None:
+            error = ValidationError(
+                _(
+                    "“%(parent)s” is itself a phase of “%(first)s”. Choose “%(first)s”: "
+                    "all the phases of a project belong to its first one."
+                ),
+                code="phase_of_a_phase",
+                params={"parent": self.parent, "first": self.parent.parent},
+            )
+            raise ValidationError({"parent": error})
+        if self.pk and self.phases.exists():
+            error = ValidationError(
+                _(
+                    "This project has phases of its own, so it cannot be a phase of another. "
+                    "Make its phases phases of “%(parent)s” first."
+                ),
+                code="phases_of_a_phase",
+                params={"parent": self.parent},
+            )
+            raise ValidationError({"parent": error})
 
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"slug": self.slug})

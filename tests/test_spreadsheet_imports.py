@@ -1118,6 +1118,37 @@ def test_a_publication_cannot_amend_itself(importer, guidelines):
     assert dict(outcome(result)[1]) == {1: {"Amends": ["A publication cannot amend itself."]}}
 
 
+@pytest.mark.parametrize(
+    ("slug", "phase_of", "message"),
+    [
+        ("protect", "protect", "A project cannot be a phase of itself."),
+        (
+            "",
+            "protect-ii",
+            "“PROTECT II: Training” is itself a phase of “PROTECT: Guidelines”. Choose "
+            "“PROTECT: Guidelines”: all the phases of a project belong to its first one.",
+        ),
+        (
+            "protect",
+            "promise",
+            "This project has phases of its own, so it cannot be a phase of another. "
+            "Make its phases phases of “PROMISE: Barnahus” first.",
+        ),
+    ],
+)
+def test_phases_are_one_level_deep(importer, network_of_bodies, slug, phase_of, message):
+    first = ProjectFactory(slug="protect", acronym="PROTECT", title="Guidelines")
+    ProjectFactory(slug="protect-ii", acronym="PROTECT II", title="Training", parent=first)
+    ProjectFactory(slug="promise", acronym="PROMISE", title="Barnahus")
+    before = project_state()
+
+    row = project_row(Slug=slug, Acronym="NEW", **{"Phase of": phase_of})
+    result = run(ProjectResource, [row], importer)
+
+    assert outcome(result)[1] == [(1, {"Phase of": [message]})]
+    assert project_state() == before
+
+
 @pytest.mark.parametrize("size", [5, 50])
 def test_a_content_import_takes_the_same_few_queries_for_any_number_of_rows(
     importer, network_of_bodies, django_assert_max_num_queries, size
