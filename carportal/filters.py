@@ -110,14 +110,20 @@ class Facet:
 
     Several paths count a row under each value any of them reaches (a project under itself
     and under its parent): the pairs are united, so that a row reached twice counts once.
+    With ``disjoint``, no row can reach one value along two of them (a publication has one
+    project, never its own phase): the pairs are then appended, which spares sorting or
+    hashing them all (the project count of 19,000 publications: 8 ms rather than 11 to 15).
     """
 
-    def __init__(self, *paths, labels=None, by_label=False, distinct=False, names=None):
+    def __init__(
+        self, *paths, labels=None, by_label=False, distinct=False, names=None, disjoint=False
+    ):
         if names is None and (labels is None or len(paths) > 1):
             raise ValueError(
                 "A facet names its options: fixed `labels` on one path, or related rows' `names`."
             )
         self.paths = paths
+        self.disjoint = disjoint
         # COUNT(DISTINCT) sorts each group: three times as slow over 20,000 publications.
         # Only where a row can reach the same value twice along one path (a project with two
         # fundings from one funder); a many-to-many table holds each pair once.
@@ -157,7 +163,7 @@ class Facet:
             united = None
             for path in self.paths:
                 pairs = self.pairs(rows, path).values("pk", "facet_value")
-                united = pairs if united is None else united.union(pairs)
+                united = pairs if united is None else united.union(pairs, all=self.disjoint)
             sql, params = united.query.sql_with_params()
             counted = (
                 "SELECT facet_value, COUNT(*) AS facet_count "

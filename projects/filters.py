@@ -32,15 +32,20 @@ def project_filter(rows, field_name="project"):
     )
 
 
-def family_facet(relation):
+def family_facet(relation, one_project=False):
     """The projects of the rows, each counted with its phases: a parent project (PROTECT)
     gathers the rows of its phases (PROTECT II and III) too, as its filter does. A draft
-    phase adds nothing to its parent."""
+    phase adds nothing to its parent.
+
+    With `one_project`, `relation` is a foreign key: a row has one project, which is never
+    its own phase (a constraint says so), so no row reaches a project along both paths.
+    """
     published = Project.objects.published()
     return Facet(
         FacetPath(relation),
         FacetPath(f"{relation}__parent", where=Q(**{f"{relation}__in": published})),
         names=named(published, Coalesce(NullIf(F("acronym"), Value("")), "title")),
+        disjoint=one_project,
     )
 
 

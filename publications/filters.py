@@ -40,7 +40,7 @@ class PublicationFilter(FacetFilterSet):
     facets = {
         "kind": Facet(FacetPath("kind"), labels=Publication.Kind.choices),
         "language": language_facet(),
-        "project": family_facet("project"),
+        "project": family_facet("project", one_project=True),
         "topic": related_facet("topics", Topic.objects.active()),
     }
 
