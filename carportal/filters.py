@@ -111,8 +111,8 @@ class Facet:
     Several paths count a row under each value any of them reaches (a project under itself
     and under its parent): the pairs are united, so that a row reached twice counts once.
     With ``disjoint``, no row can reach one value along two of them (a publication has one
-    project, never its own phase): the pairs are then appended, which spares sorting or
-    hashing them all (the project count of 19,000 publications: 8 ms rather than 11 to 15).
+    project, never its own phase): the pairs are then appended, which spares hashing them
+    all (the projects of 19,000 publications counted in psql: 8 ms rather than 11 to 15).
     """
 
     def __init__(
