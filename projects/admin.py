@@ -47,3 +47,14 @@ class ProjectAdmin(SpreadsheetAdminMixin, PeriodAdminMixin, PublishableAdmin):
         (_("Contact"), {"fields": ["contact_role", "contact_email"]}),
         (_("Links"), {"fields": ["topics", "countries"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # "Phase of" offers first projects only: phases are one level deep (Project.clean).
+        asked = request.GET
+        if request.resolver_match.url_name == "autocomplete" and (
+            asked.get("model_name"),
+            asked.get("field_name"),
+        ) == ("project", "parent"):
+            queryset = queryset.filter(parent__isnull=True)
+        return queryset, may_have_duplicates

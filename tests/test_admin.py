@@ -212,6 +212,17 @@ def test_retired_reference_data_is_not_offered_for_new_records(admin_client):
     assert not Meeting.objects.exists()
 
 
+def test_phase_of_offers_first_projects_and_other_fields_every_project(admin_client):
+    first = ProjectFactory(acronym="PROTECT", title="Guidelines")
+    ProjectFactory(acronym="PROTECT II", title="Training", parent=first)
+
+    assert autocomplete(admin_client, Project, "parent", "protect") == ["PROTECT: Guidelines"]
+    assert sorted(autocomplete(admin_client, Publication, "project", "protect")) == [
+        "PROTECT II: Training",
+        "PROTECT: Guidelines",
+    ]
+
+
 def test_a_record_keeps_its_retired_topic_when_edited(admin_client):
     country = CountryFactory()
     retired = TopicFactory(is_active=False)
