@@ -39,17 +39,32 @@ def values_in_use(choices, rows, field):
     """Like `in_use`, for fixed `choices` (kinds, languages), read afresh for every request.
 
     One query asks, for each choice, whether a row has it (EXISTS, which stops at the first
-    row an index finds), rather than reading the distinct values of every row.
+    row an index finds), rather than reading the distinct values of every row. It is the
+    same SQL on every request, so it is compiled once for each database: compiling thirteen
+    EXISTS subqueries took 6 ms of CPU time, for 2 ms of SQL.
     """
+    compiled = {}
 
-    def current():
+    def question(alias):
         probes = {
             f"choice_{number}": Exists(rows.filter(**{field: value}))
             for number, (value, _label) in enumerate(choices)
         }
-        # Any one row of the table carries the answers; an empty table has no value in use.
-        found = rows.model.objects.order_by().values(**probes).first() or {}
-        return [choice for number, choice in enumerate(choices) if found.get(f"choice_{number}")]
+        # Any one row of the table carries the answers.
+        answers = rows.model.objects.using(alias).order_by().values(**probes)[:1]
+        return answers.query.sql_with_params()
+
+    def current():
+        alias = rows.db
+        if alias not in compiled:
+            compiled[alias] = question(alias)
+        sql, params = compiled[alias]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchone()
+        if found is None:  # no row at all
+            return []
+        return [choice for choice, used in zip(choices, found, strict=True) if used]
 
     return current
 

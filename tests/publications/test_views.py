@@ -73,6 +73,21 @@ def test_a_nonsense_filter_value_gives_the_page_with_a_message(client, publicati
     assert titles(response) == []
 
 
+def test_a_language_is_accepted_while_a_published_work_has_it_read_afresh(client):
+    work = PublicationFactory()
+    EditionFactory(publication=work, language=Language.EN)
+
+    def finnish_accepted():
+        return not client.get(LIST, {"language": "fi"}).context["filter"].form.errors
+
+    assert not finnish_accepted()
+    EditionFactory(publication=work, language=Language.FI)
+    assert finnish_accepted()
+    work.status = Publication.Status.DRAFT
+    work.save()
+    assert not finnish_accepted()
+
+
 def test_detail_lists_editions_with_language_and_size_and_addenda(client):
     guidelines = PublicationFactory(title="Guidelines")
     guidelines.organisations.add(OrganisationFactory(name="Child Circle"))
