@@ -85,6 +85,21 @@ page's SQL in ms and the page against it (x SQL):
 The publications' four filter counts are 30 of their 44 ms of SQL (the languages 16: a
 join of 48,000 editions with the published publications, grouped); the largest sitemap page
 is 1,000 URLs of XML written by Django's sitemap template.
+
+Later that day the filters' options, the admin's row checkboxes and the kinds and languages
+in use stopped going through a template or the ORM's compiler for each (see ADR 0014). At
+the session's start, then two runs after (load average about 1), p50/p95 ms (CPU ms):
+
+    /publications/                  73/86 (28)     68/105 (23)    63/73 (22)
+    /publications/?language=fi      82/106 (36)    67/90 (25)     69/86 (26)
+    /publications/?page=949         78/94 (26)     59/66 (16)     61/73 (17)
+    /meetings/                      48/67 (32)     32/42 (20)     35/47 (22)
+    /projects/                      34/46 (24)     27/37 (19)     31/47 (21)
+    admin publications              77/101 (62)    71/103 (52)    58/94 (43)
+    admin contact points            76/87 (63)     66/101 (45)    55/62 (43)
+
+A third run minutes later, on the same code, found the machine slower (CPU 36 ms for
+/publications/, 86/108 ms): the p95 goal is met or missed by the shared machine's load.
 """
 
 import argparse
