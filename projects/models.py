@@ -217,8 +217,8 @@ class Project(Publishable, Period):
         if self.pk and self.phases.exists():
             error = ValidationError(
                 _(
-                    "This project has phases of its own, so it cannot be a phase of another. "
-                    "Make its phases phases of “%(parent)s” first."
+                    "This project has phases of its own, so it cannot become a phase of "
+                    "“%(parent)s”: first make its phases phases of “%(parent)s”."
                 ),
                 code="phases_of_a_phase",
                 params={"parent": self.parent},

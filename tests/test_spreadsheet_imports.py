@@ -1131,8 +1131,8 @@ def test_a_publication_cannot_amend_itself(importer, guidelines):
         (
             "protect",
             "promise",
-            "This project has phases of its own, so it cannot be a phase of another. "
-            "Make its phases phases of “PROMISE: Barnahus” first.",
+            "This project has phases of its own, so it cannot become a phase of "
+            "“PROMISE: Barnahus”: first make its phases phases of “PROMISE: Barnahus”.",
         ),
     ],
 )
