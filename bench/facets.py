@@ -36,7 +36,24 @@ against every row's vector (about 20 ms for 19,000 rows), four times. Tried: giv
 counts the matched keys (an array of 19,000, or a WITH of them) made each count slower, the
 planner nesting loops over keys it could not estimate. PostgreSQL answers such a count in
 13 ms from the search's GIN index alone, but plans a scan of the rows instead; it was not
-made to.
+made to. Later the same day, the keys as one text literal (``id = ANY('{...}'::bigint[])``,
+which PostgreSQL hashes) made the kind count 15 ms rather than 25 and the languages' 26
+rather than 34, but reading the 19,000 keys costs 25 ms and each count then sends 150 kB of
+SQL: about a fifth saved, for a statement that grows with the rows found. Not kept.
+
+With the options written in Python (ADR 0014), ``--repeat 20``, two runs two minutes apart
+(load average 1, then 0.5), p50 ms off and on, and their ratio:
+
+                                              first run              second run
+    /publications/                           56 and  97    1.74    48 and 100    2.11
+    /publications/?q=child                   93 and 242    2.60    79 and 162    2.05
+    /meetings/                               35 and  53    1.52    28 and  38    1.38
+    /projects/                               35 and  43    1.23    25 and  43    1.67
+
+The counts' SQL dominates the publication lists (59 of the unfiltered list's SQL against 28
+without them; 128 to 188 ms of the searched list's against 40 to 60), so their ratios
+follow the machine's load; the unfiltered list's page is the one the page cache serves
+(ADR 0004).
 """
 
 import sys
