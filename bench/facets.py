@@ -50,8 +50,8 @@ With the options written in Python (ADR 0014), ``--repeat 20``, two runs two min
     /meetings/                               35 and  53    1.52    28 and  38    1.38
     /projects/                               35 and  43    1.23    25 and  43    1.67
 
-The counts' SQL dominates the publication lists (59 of the unfiltered list's SQL against 28
-without them; 128 to 188 ms of the searched list's against 40 to 60), so their ratios
+The counts' SQL dominates the publication lists (55 to 59 ms of the unfiltered list's SQL, 28
+without them; 128 to 188 ms of the searched list's, 40 to 60 without), so their ratios
 follow the machine's load; the unfiltered list's page is the one the page cache serves
 (ADR 0004).
 """
