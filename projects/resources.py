@@ -4,6 +4,7 @@ rows are identified)."""
 
 from copy import copy
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
@@ -267,3 +268,37 @@ class ProjectResource(ContentResource):
             "funders",
         ]
         clean_model_instances = True
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # The phases the file's rows give so far, {its pk: (row, its first project)}, and
+        # the first projects they name, {its pk: (row, one of its phases)}.
+        self.phases_on_file, self.firsts_on_file = {}, {}
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if instance.parent_id is not None:
+            self.check_phase_on_file(instance, kwargs["row_number"])
+
+    def check_phase_on_file(self, project, number):
+        """Phases are one level deep among the file's rows too: `Project.clean` reads the
+        projects on file, which a bulk import writes only once every row is read."""
+        first = project.parent
+        if first.pk in self.phases_on_file:
+            row, its_first = self.phases_on_file[first.pk]
+            message = gettext(
+                "Row %(row)d makes “%(parent)s” a phase of “%(first)s”. Choose “%(first)s”: "
+                "all the phases of a project belong to its first one."
+            ) % {"row": row, "parent": first, "first": its_first}
+        elif project.pk is not None and project.pk in self.firsts_on_file:
+            row, phase = self.firsts_on_file[project.pk]
+            message = gettext(
+                "Row %(row)d makes “%(phase)s” a phase of this project, so it cannot become a "
+                "phase of “%(parent)s”."
+            ) % {"row": row, "phase": phase, "parent": first}
+        else:
+            if project.pk is not None:
+                self.phases_on_file[project.pk] = (number, first)
+            self.firsts_on_file.setdefault(first.pk, (number, project))
+            return
+        raise ValidationError({self.fields["parent"].column_name: message})

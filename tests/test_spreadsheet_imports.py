@@ -1149,6 +1149,41 @@ def test_phases_are_one_level_deep(importer, network_of_bodies, slug, phase_of, 
     assert project_state() == before
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        (
+            ("alpha", "beta"),
+            ("beta", "gamma"),
+            "Row 1 makes “ALPHA: First” a phase of this project, so it cannot become a phase "
+            "of “GAMMA: Third”.",
+        ),
+        (
+            ("beta", "gamma"),
+            ("alpha", "beta"),
+            "Row 1 makes “BETA: Second” a phase of “GAMMA: Third”. Choose “GAMMA: Third”: all "
+            "the phases of a project belong to its first one.",
+        ),
+    ],
+)
+def test_phases_are_one_level_deep_among_a_files_rows_too(
+    importer, network_of_bodies, first, second, message
+):
+    titles = {"alpha": "First", "beta": "Second", "gamma": "Third"}
+    for slug, title in titles.items():
+        ProjectFactory(slug=slug, acronym=slug.upper(), title=title)
+    before = project_state()
+    rows = [
+        project_row(Slug=slug, Acronym=slug.upper(), Title=titles[slug], **{"Phase of": of})
+        for slug, of in (first, second)
+    ]
+
+    for dry_run in (True, False):
+        result = run(ProjectResource, rows, importer, dry_run=dry_run)
+        assert outcome(result)[1] == [(2, {"Phase of": [message]})]
+    assert project_state() == before
+
+
 @pytest.mark.parametrize("size", [5, 50])
 def test_a_content_import_takes_the_same_few_queries_for_any_number_of_rows(
     importer, network_of_bodies, django_assert_max_num_queries, size
