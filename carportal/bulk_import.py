@@ -46,7 +46,7 @@ from django.utils.translation import gettext
 from import_export.fields import Field
 
 from carportal import audit, bulk_write, cache
-from carportal.spreadsheets import FormulaSafeResource, refuse_retired
+from carportal.spreadsheets import FormulaSafeResource, refuse_retired, sheet_row
 
 
 @dataclasses.dataclass
@@ -373,7 +373,7 @@ class BulkImportResource(FormulaSafeResource):
             column = self.key_column(row)
             errors[column] = ValidationError(
                 gettext("“%(value)s” is on row %(row)d already: a file lists each entry once.")
-                % {"value": row.get(column), "row": first}
+                % {"value": row.get(column), "row": sheet_row(first)}
             )
         if errors:
             raise ValidationError(errors)

@@ -25,6 +25,7 @@ from carportal.spreadsheets import (
     NaturalKeyWidget,
     PartialDateField,
     TextWidget,
+    sheet_row,
     split_list,
 )
 from projects.models import Project, ProjectFunding, ProjectPartner
@@ -289,13 +290,13 @@ class ProjectResource(ContentResource):
             message = gettext(
                 "Row %(row)d makes “%(parent)s” a phase of “%(first)s”. Choose “%(first)s”: "
                 "all the phases of a project belong to its first one."
-            ) % {"row": row, "parent": first, "first": its_first}
+            ) % {"row": sheet_row(row), "parent": first, "first": its_first}
         elif project.pk is not None and project.pk in self.firsts_on_file:
             row, phase = self.firsts_on_file[project.pk]
             message = gettext(
                 "Row %(row)d makes “%(phase)s” a phase of this project, so it cannot become a "
                 "phase of “%(parent)s”."
-            ) % {"row": row, "phase": phase, "parent": first}
+            ) % {"row": sheet_row(row), "phase": phase, "parent": first}
         else:
             if project.pk is not None:
                 self.phases_on_file[project.pk] = (number, first)

@@ -1105,7 +1105,7 @@ def test_bad_content_rows_get_the_same_errors_and_nothing_is_saved(importer, gui
     assert "No edition in ru to give a title" in errors[2]["Edition titles"][0]
     assert set(errors[3]) == {"Kind"}
     assert errors[4] == {
-        "Slug": ["“guidelines” is on row 1 already: a file lists each entry once."]
+        "Slug": ["“guidelines” is on row 2 already: a file lists each entry once."]
     }
     assert seen[RowByRowPublicationResource] == seen[PublicationResource]
 
@@ -1155,19 +1155,19 @@ def test_phases_are_one_level_deep(importer, network_of_bodies, slug, phase_of, 
         (
             ("alpha", "beta"),
             ("beta", "gamma"),
-            "Row 1 makes “ALPHA: First” a phase of this project, so it cannot become a phase "
+            "Row 2 makes “ALPHA: First” a phase of this project, so it cannot become a phase "
             "of “GAMMA: Third”.",
         ),
         (
             ("beta", "gamma"),
             ("alpha", "beta"),
-            "Row 1 makes “BETA: Second” a phase of “GAMMA: Third”. Choose “GAMMA: Third”: all "
+            "Row 2 makes “BETA: Second” a phase of “GAMMA: Third”. Choose “GAMMA: Third”: all "
             "the phases of a project belong to its first one.",
         ),
     ],
 )
 def test_phases_are_one_level_deep_among_a_files_rows_too(
-    importer, network_of_bodies, first, second, message
+    editor, importer, network_of_bodies, first, second, message
 ):
     titles = {"alpha": "First", "beta": "Second", "gamma": "Third"}
     for slug, title in titles.items():
@@ -1182,6 +1182,12 @@ def test_phases_are_one_level_deep_among_a_files_rows_too(
         result = run(ProjectResource, rows, importer, dry_run=dry_run)
         assert outcome(result)[1] == [(2, {"Phase of": [message]})]
     assert project_state() == before
+    # The row it names is numbered as the preview numbers its rows.
+    preview = upload(editor, PROJECTS, make_file(rows)).context["result"].preview()
+    assert [(row["number"], row["problems"]) for row in preview] == [
+        (2, []),
+        (3, [("Phase of", message)]),
+    ]
 
 
 @pytest.mark.parametrize("size", [5, 50])

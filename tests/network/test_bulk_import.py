@@ -167,7 +167,7 @@ def test_bad_rows_get_the_same_errors_and_nothing_is_saved(importer, topics):
     assert set(errors[4]) == {"Country", "Phone", "Show phone"}
     assert "cannot move an entry from" in errors[5]["Status"][0]
     assert errors[6] == {
-        "E-mail": ["“Y@example.org” is on row 4 already: a file lists each entry once."]
+        "E-mail": ["“Y@example.org” is on row 5 already: a file lists each entry once."]
     }
     assert entries == before
     anna.refresh_from_db()
