@@ -11,7 +11,8 @@ weighted, once stemmed as English and once as written. On SQLite, the first-run 
 same query is a plain ``icontains`` over the same fields.
 
 A model takes part by naming its searched fields and their weights in ``search_fields``:
-"A" (title) above "B" (summary) above "C" (description).
+"A" (title) above "B" (summary) above "C" (description); a related row's field by its path
+(``editions__title``), which on PostgreSQL needs ``add_search_vector``'s ``related``.
 """
 
 import re
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from typing import NamedTuple
 
 from django.db import connection, connections, migrations, models
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -230,22 +232,27 @@ def is_postgresql(queryset):
     return connections[queryset.db].vendor == "postgresql"
 
 
-def _contains(fields, term):
-    words = [term.text] if term.exact else [term.tokens[0]]
-    condition = models.Q()
-    for field in fields:
-        for word in words:
-            condition |= models.Q(**{f"{field}__icontains": word})
-    return ~condition if term.negated else condition
+def _contains(model, field, word):
+    lookup = {f"{field}__icontains": word}
+    if LOOKUP_SEP not in field:
+        return models.Q(**lookup)
+    # A related row's text (an edition's title) by subquery: a join would repeat the row
+    # once for each of its related rows that matches.
+    return models.Q(pk__in=model._base_manager.filter(**lookup).values("pk"))
 
 
-def _condition(fields, query):
-    """The query as icontains conditions over ``fields`` (SQLite's search)."""
+def _condition(model, fields, query):
+    """The query as icontains conditions over ``fields`` of ``model`` (SQLite's search)."""
     condition = models.Q()
     for clause in query.clauses:
         either = models.Q()
         for term in clause:
-            either |= _contains(fields, term)
+            words = [term.text] if term.exact else [term.tokens[0]]
+            found = models.Q()
+            for field in fields:
+                for word in words:
+                    found |= _contains(model, field, word)
+            either |= ~found if term.negated else found
         condition &= either
     return condition
 
@@ -255,7 +262,8 @@ def matching(queryset, query):
     queryset's order."""
     if is_postgresql(queryset):
         return queryset.filter(Matches(query))
-    return queryset.filter(_condition(list(queryset.model.search_fields), query))
+    model = queryset.model
+    return queryset.filter(_condition(model, list(model.search_fields), query))
 
 
 def ranked(queryset, query):
@@ -267,7 +275,7 @@ def ranked(queryset, query):
     titles = [field for field, weight in queryset.model.search_fields.items() if weight == "A"]
     return found.annotate(
         search_rank=models.Case(
-            models.When(_condition(titles, query), then=models.Value(1.0)),
+            models.When(_condition(queryset.model, titles, query), then=models.Value(1.0)),
             default=models.Value(0.0),
             output_field=models.FloatField(),
         )

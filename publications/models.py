@@ -138,10 +138,16 @@ class Publication(Publishable):
     TAKEN_SLUGS = Publishable.TAKEN_SLUGS | {"languages"}  # the table of translations
 
     objects = PublicationQuerySet.as_manager()
-    # Site search (carportal/search.py): the weight of each field's words. On PostgreSQL a
-    # trigger keeps them in the search_vector column, with the editions' own titles as "A"
-    # (migration 0007).
-    search_fields = {"title": "A", "subtitle": "B", "summary": "B", "description": "C"}
+    # Site search (carportal/search.py): the weight of each field's words, the editions' own
+    # titles, in their languages, as the title. On PostgreSQL triggers keep them in the
+    # search_vector column (migration 0007).
+    search_fields = {
+        "title": "A",
+        "subtitle": "B",
+        "summary": "B",
+        "description": "C",
+        "editions__title": "A",
+    }
 
     class Meta:
         ordering = [models.F("published_on").desc(nulls_last=True), "title"]
