@@ -25,6 +25,7 @@ from tests.publications.factories import EditionFactory, PublicationFactory
 pytestmark = pytest.mark.django_db
 
 PUBLICATIONS = reverse("publications:list")
+LANGUAGES = reverse("publications:languages")
 MEETINGS = reverse("meetings:list")
 PROJECTS = reverse("projects:list")
 
@@ -241,7 +242,7 @@ def test_empty_parameters_redirect_to_the_clean_link(client, query, clean):
     assert response["Location"] == clean
 
 
-@pytest.mark.parametrize("path", [PUBLICATIONS, MEETINGS, PROJECTS])
+@pytest.mark.parametrize("path", [PUBLICATIONS, LANGUAGES, MEETINGS, PROJECTS])
 def test_the_form_lands_on_the_results_and_each_active_filter_is_removable(client, path):
     topic = TopicFactory(slug="trafficking")
     PublicationFactory(topics=[topic])
