@@ -367,7 +367,40 @@ class ActiveFilter(NamedTuple):
     remove_url: str
 
 
-class FacetFilterSet(django_filters.FilterSet):
+class ListFilterSet(django_filters.FilterSet):
+    """A list's filters that say what is applied, each with a link to the list without it
+    (templates/includes/list_filters.html)."""
+
+    def cleaned_values(self):
+        return self.form.cleaned_data if self.is_bound and self.is_valid() else {}
+
+    def option_labels(self, name):
+        """{value as a link carries it: label} of filter `name`'s fixed choices. A related
+        row names itself, and a typed value (a year, a search) is shown as typed."""
+        field = self.form.fields[name]
+        if isinstance(field, forms.ModelChoiceField) or not hasattr(field, "choices"):
+            return {}
+        return {str(value): str(label) for value, label in field.choices}
+
+    def active_filters(self, request):
+        """What is applied, each with a link to the same list without it."""
+        active = []
+        for name, value in self.cleaned_values().items():
+            if value in django_filters.constants.EMPTY_VALUES:
+                continue
+            raw = self.form.data.get(name, "")
+            shown = self.option_labels(name).get(
+                getattr(value, "slug", None) or getattr(value, "code", None) or raw, str(value)
+            )
+            query = request.GET.copy()
+            query.pop(name, None)
+            query.pop("page", None)
+            url = f"{request.path}?{query.urlencode()}#results" if query else request.path
+            active.append(ActiveFilter(str(self.filters[name].label), shown, url))
+        return active
+
+
+class FacetFilterSet(ListFilterSet):
     """A public list's filters whose options show how many results each would give.
 
     `facets` maps a filter's name to its `Facet`: one grouped query each, whatever the
@@ -387,9 +420,6 @@ class FacetFilterSet(django_filters.FilterSet):
                 rows = self.filters[other].filter(rows, value)
         return rows
 
-    def cleaned_values(self):
-        return self.form.cleaned_data if self.is_bound and self.is_valid() else {}
-
     @cached_property
     def facet_options(self):
         """{name: [Option]}, or nothing while a filter value is invalid (no results then)."""
@@ -404,6 +434,12 @@ class FacetFilterSet(django_filters.FilterSet):
             options[name] = facet.options(self.rows_without(name), selected or None)
         return options
 
+    def option_labels(self, name):
+        """A counted filter's labels, read with its counts."""
+        if name not in self.facet_options:
+            return super().option_labels(name)
+        return {option.value: option.label for option in self.facet_options[name]}
+
     def show_counts(self):
         """Put the counts into the form: a `<select>` lists the options with results; a text
         box gets them as suggestions."""
@@ -416,26 +452,3 @@ class FacetFilterSet(django_filters.FilterSet):
             else:
                 choices = [("", field.empty_label or any_label), *labelled]
                 field.widget = CountedSelect(field.widget.attrs, choices=choices)
-
-    def active_filters(self, request):
-        """What is applied, each with a link to the same list without it."""
-        if not self.is_bound or not self.is_valid():
-            return []
-        labels = {
-            name: {option.value: option.label for option in options}
-            for name, options in self.facet_options.items()
-        }
-        active = []
-        for name, value in self.cleaned_values().items():
-            if value in django_filters.constants.EMPTY_VALUES:
-                continue
-            raw = self.form.data.get(name, "")
-            shown = labels.get(name, {}).get(
-                getattr(value, "slug", None) or getattr(value, "code", None) or raw, str(value)
-            )
-            query = request.GET.copy()
-            query.pop(name, None)
-            query.pop("page", None)
-            url = f"{request.path}?{query.urlencode()}#results" if query else request.path
-            active.append(ActiveFilter(str(self.filters[name].label), shown, url))
-        return active

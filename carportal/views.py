@@ -68,7 +68,7 @@ class PublicListView(FilterView):
         context = super().get_context_data(**kwargs)
         if hasattr(self.filterset, "show_counts"):
             self.filterset.show_counts()
-            context["active_filters"] = self.filterset.active_filters(self.request)
+        context["active_filters"] = self.filterset.active_filters(self.request)
         # Only the list's own filters count: not `page`, nor a tracking tag such as utm_source.
         context["is_filtered"] = any(self.request.GET.get(name) for name in self.filterset.filters)
         if context["is_paginated"]:

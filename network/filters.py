@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from carportal.filters import SlugChoiceFilter, in_use
+from carportal.filters import ListFilterSet, SlugChoiceFilter, in_use
 from carportal.models import Language, Topic
 from network.models import ContactPoint
 
@@ -14,7 +14,7 @@ def _countries_in_use():
     return [(code, name) for code, name in countries if code in used]
 
 
-class DirectoryFilter(django_filters.FilterSet):
+class DirectoryFilter(ListFilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), choices=_countries_in_use, empty_label=_("Any")
     )
@@ -38,3 +38,7 @@ class DirectoryFilter(django_filters.FilterSet):
     class Meta:
         model = ContactPoint
         fields = []
+
+    def option_labels(self, name):
+        # A country chosen is named without asking again which countries have members.
+        return dict(countries) if name == "country" else super().option_labels(name)

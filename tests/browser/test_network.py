@@ -65,7 +65,7 @@ def test_a_professional_joins_and_is_told_to_check_their_e_mail(page, site):
 
 
 def test_a_member_signs_in_by_link_to_a_directory_with_no_wcag_violations(page, site):
-    member = ApprovedContactPointFactory(phone="+358401234567", show_phone=True)
+    member = ApprovedContactPointFactory(country="FI", phone="+358401234567", show_phone=True)
     member.languages.create(language="fi")
     ApprovedContactPointFactory(country="SE")
 
@@ -74,6 +74,15 @@ def test_a_member_signs_in_by_link_to_a_directory_with_no_wcag_violations(page, 
 
     assert page.get_by_role("heading", level=1).text_content() == "Members' directory"
     assert page.get_by_text(member.email).count() == 1
+    results = Axe().run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+    # Filtered, the page lands on its answer, the filter named and removable above the form.
+    page.get_by_role("combobox", name="Country").select_option("FI")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.url.endswith("/network/directory/?country=FI#results")
+    assert page.locator("#results-heading").text_content().strip() == "1 member"
+    assert page.get_by_role("link", name="Country: Finland (remove Country)").is_visible()
     results = Axe().run(page, options=WCAG_AA)
     assert results.violations_count == 0, results.generate_report()
 

@@ -183,6 +183,26 @@ def test_the_directory_filters_and_shows_only_what_members_chose(signed_in):
         assert "Shown" in page and "Hidden" not in page
 
 
+def test_the_directory_answers_first_and_names_each_filter_in_use_with_a_link_without_it(
+    signed_in,
+):
+    client = signed_in(ApprovedContactPointFactory(country="SE"))
+    member = ApprovedContactPointFactory(country="FI")
+    member.languages.create(language="fi")
+
+    html = client.get(DIRECTORY, {"country": "FI", "language": "fi"}).content.decode()
+
+    assert f'action="{DIRECTORY}#results"' in html
+    assert html.index('id="results-heading"') < html.index('<form class="filter-form"')
+    assert '<details class="filter-disclosure">' in html
+    # Named as the form names them, not by their codes.
+    assert f'<a class="active-filter" href="{DIRECTORY}?language=fi#results">' in html
+    assert "<span>Country: Finland</span>" in html
+    assert f'<a class="active-filter" href="{DIRECTORY}?country=FI#results">' in html
+    assert "<span>Language: Finnish</span>" in html
+    assert '<details class="filter-disclosure" open>' in client.get(DIRECTORY).content.decode()
+
+
 @pytest.mark.parametrize("rows", [5, 50])
 def test_the_directory_runs_a_fixed_number_of_queries(
     signed_in, django_assert_max_num_queries, rows
