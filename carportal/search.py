@@ -302,12 +302,17 @@ def snippet_of(row, query):
     if hasattr(row, "search_snippet"):
         return row.search_snippet
     text = " ".join(filter(None, (getattr(row, field) for field in snippet_fields(row))))
-    text = Truncator(text).words(SNIPPET_WORDS)
+    return mark_words(Truncator(text).words(SNIPPET_WORDS), query)[0]
+
+
+def mark_words(text, query):
+    """``text`` with the words looked for marked wherever they appear in it, as typed (not
+    their English forms), and how many were marked."""
     words = sorted(set(query.words), key=len, reverse=True)
     if not words:
-        return text
+        return text, 0
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-    return pattern.sub(lambda match: f"{START}{match[0]}{STOP}", text)
+    return pattern.subn(lambda match: f"{START}{match[0]}{STOP}", text)
 
 
 MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)

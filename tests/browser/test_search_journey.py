@@ -2,7 +2,11 @@
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from publications.models import Edition
+from tests.browser.test_accessibility import WCAG_AA
 
 GUIDE = "Transnational Child Protection: Practical guide for caseworkers and case officers"
 
@@ -46,6 +50,24 @@ def test_a_professional_searches_narrows_and_downloads_in_their_language(page, s
     assert download.suggested_filename.endswith("-lt.pdf")
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+
+
+def test_a_reader_finds_a_guide_by_its_lithuanian_title_and_opens_that_edition(page, site):
+    Edition.objects.filter(publication__title=GUIDE, language="lt").update(
+        title="Tarpvalstybinė vaiko apsauga: praktinis vadovas"
+    )
+    page.goto(f"{site}/search/?q=vadovas")
+
+    [result] = page.locator(".search-result").all()
+    expect(result.get_by_role("heading", level=3)).to_have_text(GUIDE)
+    edition = result.get_by_role("link", name=re.compile("^Tarpvalstybinė vaiko apsauga"))
+    expect(edition.locator("mark")).to_have_text("vadovas")
+    expect(edition.locator('[lang="lt"]')).to_have_count(1)
+    results = Axe().run(page, options=WCAG_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+    response = page.request.get(f"{site}{edition.get_attribute('href')}")
+    assert response.ok and response.body()[:5] == b"%PDF-"
 
 
 def test_the_header_search_works_without_javascript(browser, site):

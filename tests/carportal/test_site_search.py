@@ -385,3 +385,24 @@ def test_an_editions_own_title_finds_its_publication_once(client):
 
     edition.delete()
     assert titles(search(client, "vaik")) == []
+
+
+def test_a_result_shows_the_translated_titles_it_was_found_by_in_their_language(client):
+    publication = PublicationFactory(title="Guidelines for professionals")
+    EditionFactory(publication=publication, language="en", title="Guidelines for professionals")
+    EditionFactory(publication=publication, language="lt", title="Gairės vaiko apsaugai")
+    EditionFactory(publication=publication, language="lv", title="Vadlīnijas speciālistiem")
+
+    response = search(client, "vaiko")
+
+    [result] = response.context["page_obj"].object_list
+    assert [(edition.language, str(title)) for edition, title in result.editions] == [
+        ("lt", "Gairės <mark>vaiko</mark> apsaugai")
+    ]
+    html = response.content.decode()
+    assert 'hreflang="lt"' in html
+    assert '<span lang="lt">Gairės <mark>vaiko</mark> apsaugai</span>' in html
+    assert "Vadlīnijas" not in html
+    # Found by its own title, a publication shows no edition's.
+    [result] = search(client, "guidelines").context["page_obj"].object_list
+    assert result.editions == ()
