@@ -240,6 +240,9 @@ def language_facet(relation="editions__language"):
 UNKNOWN_ROW = _(
     "No %(noun)s “%(value)s” has anything in this list. Type its acronym, or pick a suggestion."
 )
+# For a value no option has: a link from before the option was renamed or withdrawn, or
+# one typed by hand. Django's own message names neither the value nor what to do.
+NOT_IN_LIST = _("Nothing in this list has “%(value)s”. Choose one of the options offered.")
 
 
 def options_html(choices, chosen=()):
@@ -370,6 +373,13 @@ class ActiveFilter(NamedTuple):
 class ListFilterSet(django_filters.FilterSet):
     """A list's filters that say what is applied, each with a link to the list without it
     (templates/includes/list_filters.html)."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        for field in form_class.base_fields.values():
+            if isinstance(field, forms.ChoiceField):  # model choices too
+                field.error_messages["invalid_choice"] = NOT_IN_LIST
+        return form_class
 
     def cleaned_values(self):
         return self.form.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -323,6 +323,23 @@ def test_an_unknown_project_is_a_clear_error_beside_the_field(client, seed):
     assert 'value="NOPE"' in html  # kept as typed
 
 
+@pytest.mark.parametrize(
+    ("path", "name", "value"),
+    [
+        (PUBLICATIONS, "topic", "trafficking-old"),
+        (PUBLICATIONS, "kind", "leaflet"),
+        (MEETINGS, "country", "XX"),
+        (PROJECTS, "status", "someday"),
+    ],
+)
+def test_a_value_no_option_has_is_named_in_its_error(client, seed, path, name, value):
+    response = client.get(path, {name: value})
+
+    [error] = response.context["filter"].form.errors[name]
+    assert error == f"Nothing in this list has “{value}”. Choose one of the options offered."
+    assert error in unescape(response.content.decode())
+
+
 # -- Languages ---------------------------------------------------------------------------------
 
 
