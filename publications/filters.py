@@ -51,7 +51,16 @@ class PublicationFilter(FacetFilterSet):
     @property
     def searched(self):
         """The search as run, so the page can say when part of a long query was dropped."""
-        return search_terms(self.form.cleaned_data["q"] if self.is_valid() else "")
+        return search_terms(self._q)
+
+    @property
+    def query(self):
+        """The search as parsed, to mark what it found (an edition's own title)."""
+        return parse(self._q)
+
+    @property
+    def _q(self):
+        return self.form.cleaned_data["q"] if self.is_valid() else ""
 
     def filter_language(self, queryset, name, value):
         # EXISTS rather than a join, which repeats a publication for each matching edition

@@ -17,6 +17,7 @@ from carportal.models import (
     Topic,
     web_address_field,
 )
+from carportal.search import mark_words, snippet_html
 from projects.models import Project
 from publications.coverage import coverage_of
 
@@ -198,6 +199,18 @@ class Publication(Publishable):
     def language_coverage(self):
         """Which of the region's languages it is in, from its editions as prefetched."""
         return coverage_of(edition.language for edition in self.editions.all())
+
+    def editions_titled(self, query):
+        """Its editions (as prefetched) whose own title, not the publication's, holds a word
+        of ``query``, each with that title marked as HTML: a search in Lithuanian that found
+        the work by its Lithuanian title shows that title."""
+        found = []
+        for edition in self.editions.all():
+            if edition.title and edition.title != self.title:
+                title, marks = mark_words(edition.title, query)
+                if marks:
+                    found.append((edition, snippet_html(title)))
+        return found
 
 
 class Edition(Attachment):

@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from carportal.search import (
-    mark_words,
     parse,
     ranked,
     snippet_html,
@@ -44,9 +43,6 @@ class Result(NamedTuple):
     label: str
     object: models.Model
     snippet: str
-    # A publication's editions whose own titles hold a word looked for: (edition, title
-    # marked), so that a search in Lithuanian shows the Lithuanian title it found.
-    editions: tuple = ()
 
 
 # Past the last page of any search of the portal's rows.
@@ -128,23 +124,10 @@ def _results(keys, query):
             TYPES[name].label,
             row,
             snippet_html(snippet_of(row, query)),
-            _editions_found(row, query) if name == "publication" else (),
         )
         for name, pk, *_rest in keys
         if (row := rows.get((name, pk)))
     ]
-
-
-def _editions_found(publication, query):
-    """The editions (prefetched by ``for_list``) whose own title, not the publication's,
-    holds a word looked for, each with its title marked."""
-    found = []
-    for edition in publication.editions.all():
-        if edition.title and edition.title != publication.title:
-            title, marks = mark_words(edition.title, query)
-            if marks:
-                found.append((edition, snippet_html(title)))
-    return tuple(found)
 
 
 def _page_number(request):
