@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Exists, OuterRef
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from carportal.filters import (
@@ -53,9 +54,10 @@ class PublicationFilter(FacetFilterSet):
         """The search as run, so the page can say when part of a long query was dropped."""
         return search_terms(self._q)
 
-    @property
+    @cached_property
     def query(self):
-        """The search as parsed, to mark what it found (an edition's own title)."""
+        """The search as parsed, to mark what it found (an edition's own title): read by
+        each item of the page."""
         return parse(self._q)
 
     @property

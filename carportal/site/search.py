@@ -10,13 +10,7 @@ from django.db import connections, models
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from carportal.search import (
-    parse,
-    ranked,
-    snippet_html,
-    snippet_of,
-    with_snippets,
-)
+from carportal.search import parse, ranked, snippet_html, snippet_of, with_snippets
 from meetings.models import Meeting, Presidency
 from projects.models import Project
 from publications.models import Publication
@@ -119,12 +113,7 @@ def _results(keys, query):
         found = TYPES[name].model.objects.published().filter(pk__in=pks).for_list()
         rows.update({(name, row.pk): row for row in with_snippets(found, query)})
     return [
-        Result(
-            name,
-            TYPES[name].label,
-            row,
-            snippet_html(snippet_of(row, query)),
-        )
+        Result(name, TYPES[name].label, row, snippet_html(snippet_of(row, query)))
         for name, pk, *_rest in keys
         if (row := rows.get((name, pk)))
     ]
