@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_cte import CTE
 
 from carportal.models import Country, Language, Topic
 
@@ -159,20 +160,14 @@ class Facet:
         value = F(path.value) if isinstance(path.value, str) else path.value
         return rows.values(facet_value=value)
 
-    def count(self, rows):
-        """{value: (label, count)} of the values that `rows` have; the label None without
-        `names` (`options` takes it from the fixed choices)."""
+    def counted(self, rows):
+        """The SQL (and parameters) of this facet's counts among `rows`: a row for each
+        value, (facet_value, facet_label, facet_count), the label NULL without `names`."""
         rows = rows.order_by()
         if len(self.paths) == 1:
             grouped = self.pairs(rows, self.paths[0]).annotate(
                 facet_count=Count("pk", distinct=self.distinct)
             )
-            if self.names is None:
-                return {
-                    row["facet_value"]: (None, row["facet_count"])
-                    for row in grouped
-                    if row["facet_value"] not in (None, "")
-                }
             counted, params = grouped.query.sql_with_params()
         else:
             united = None
@@ -184,23 +179,28 @@ class Facet:
                 "SELECT facet_value, COUNT(*) AS facet_count "
                 f"FROM ({sql}) facet_pairs GROUP BY facet_value"
             )
+        if self.names is None:
+            return (
+                f"SELECT facet_value, NULL AS facet_label, facet_count FROM ({counted}) counted",
+                params,
+            )
         # A copy: the facet serves every request, on several threads, and compiling a query
         # may touch it.
         names, names_params = self.names.all().query.sql_with_params()
-        with connections[rows.db].cursor() as cursor:
-            cursor.execute(
-                "SELECT named.facet_value, named.facet_label, counted.facet_count "
-                f"FROM ({counted}) counted JOIN ({names}) named "
-                "ON named.facet_key = counted.facet_value",
-                [*params, *names_params],
-            )
-            return {value: (label, count) for value, label, count in cursor.fetchall()}
+        return (
+            "SELECT named.facet_value, named.facet_label, counted.facet_count "
+            f"FROM ({counted}) counted JOIN ({names}) named "
+            "ON named.facet_key = counted.facet_value",
+            [*params, *names_params],
+        )
 
-    def options(self, rows, selected=None):
-        """The options with results among `rows`, each with its count; the chosen one
-        (`selected`) always, so that the form shows what was asked even when it gives none."""
-        counts = self.count(rows)
+    def options(self, counts, selected=None):
+        """The options with results, each with its count, from `counts` ({value: (label,
+        count)}, as `count_facets` reads them); the chosen one (`selected`) always, so that
+        the form shows what was asked even when it gives none."""
         if self.labels is not None:
+            # Fixed choices name their options; a value among none of them (a row without
+            # one) is no option.
             counts = {
                 value: (self.labels[value], count)
                 for value, (_label, count) in counts.items()
@@ -213,6 +213,52 @@ class Facet:
             return sorted(options, key=lambda option: option.label.casefold())
         position = {value: number for number, value in enumerate(self.labels)}
         return sorted(options, key=lambda option: position[option.value])
+
+
+class FacetCounts(NamedTuple):
+    found: int  # how many rows the first group has: a list's results
+    counts: dict  # {name: {value: (label, count)}}
+
+
+def count_facets(listed, groups):
+    """The counts of the facets of `groups` and the number of rows of the first, in one
+    statement.
+
+    Each group, (rows, {name: Facet}, find_once), is rows of the list `listed` and the
+    facets that count them. With `find_once`, the database finds the rows once, into a
+    materialised CTE that each facet joins `listed` to, rather than once for each facet: a
+    search for a word in nearly every row ("child") matches 19,000 rows' vectors, 12 ms,
+    four times over. (A subquery, `pk IN (...)`, in place of the join was planned as 19,000
+    index lookups: slower still.) Rows that an index alone finds (every published row) are
+    counted where they lie: the join would cost more than it saves.
+    """
+    ctes, ctes_params, parts, parts_params = [], [], [], []
+    for number, (rows, facets, find_once) in enumerate(groups):
+        keys = rows.order_by().values("pk")
+        sql, keys_params = keys.query.sql_with_params()
+        if find_once:
+            cte = CTE(keys, name=f"facet_rows_{number}")
+            ctes.append(f"{cte.name} AS MATERIALIZED ({sql})")
+            ctes_params += keys_params
+            rows = cte.join(listed.all(), pk=cte.col.pk)
+            source, keys_params = cte.name, []
+        else:
+            source = f"({sql}) found"
+        if number == 0:
+            parts.append(f"SELECT NULL, NULL, NULL, COUNT(*) FROM {source}")
+            parts_params += keys_params
+        for name, facet in facets.items():
+            sql, counted_params = facet.counted(rows)
+            parts.append(f"SELECT %s, facet_value, facet_label, facet_count FROM ({sql}) f")
+            parts_params += [name, *counted_params]
+    counts = {name: {} for _rows, facets, _find_once in groups for name in facets}
+    with_ctes = f"WITH {', '.join(ctes)} " if ctes else ""
+    with connections[listed.db].cursor() as cursor:
+        cursor.execute(f"{with_ctes}{' UNION ALL '.join(parts)}", [*ctes_params, *parts_params])
+        (_name, _value, _label, found), *counted = cursor.fetchall()
+    for name, value, label, count in counted:
+        counts[name][value] = (label, count)
+    return FacetCounts(found, counts)
 
 
 def named(offered, label="name", key="slug"):
@@ -423,7 +469,7 @@ class FacetFilterSet(ListFilterSet):
         return self.facets
 
     def rows_without(self, name):
-        """The list's rows with every filter applied but `name`."""
+        """The list's rows with every filter applied but `name` (with None, all of them)."""
         rows = self.queryset.all()
         for other, value in self.cleaned_values().items():
             if other != name:
@@ -431,17 +477,51 @@ class FacetFilterSet(ListFilterSet):
         return rows
 
     @cached_property
+    def applied(self):
+        """{name: value} of the filters in use."""
+        return {
+            name: value
+            for name, value in self.cleaned_values().items()
+            if value not in django_filters.constants.EMPTY_VALUES
+        }
+
+    @cached_property
+    def facet_counts(self):
+        """The results' number and every facet's counts (`count_facets`), or None while a
+        filter value is invalid (no results then)."""
+        if self.is_bound and not self.is_valid():
+            return None
+        facets = self.get_facets()
+        # A facet whose own filter is not applied counts the results, as the paginator does:
+        # rows that a filter narrows are found once for all of them. A facet of a filter
+        # applied counts, alone, the rows without its own filter.
+        shared = {name: facet for name, facet in facets.items() if name not in self.applied}
+        groups = [(self.rows_without(None), shared, bool(self.applied and shared))]
+        groups += [
+            (self.rows_without(name), {name: facet}, False)
+            for name, facet in facets.items()
+            if name in self.applied
+        ]
+        return count_facets(self.queryset, groups)
+
+    @property
+    def found(self):
+        """The number of results, counted with the facets: the paginator needs no count of
+        its own. None while a filter value is invalid."""
+        return None if self.facet_counts is None else self.facet_counts.found
+
+    @cached_property
     def facet_options(self):
         """{name: [Option]}, or nothing while a filter value is invalid (no results then)."""
-        if self.is_bound and not self.is_valid():
+        if self.facet_counts is None:
             return {}
         options = {}
         for name, facet in self.get_facets().items():
-            chosen = self.cleaned_values().get(name)
+            chosen = self.applied.get(name)
             selected = getattr(
                 chosen, self.filters[name].extra.get("to_field_name", "slug"), chosen
             )
-            options[name] = facet.options(self.rows_without(name), selected or None)
+            options[name] = facet.options(self.facet_counts.counts[name], selected or None)
         return options
 
     def option_labels(self, name):

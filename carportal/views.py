@@ -64,6 +64,13 @@ class PublicListView(FilterView):
             return redirect(f"{request.path}?{query}" if query else request.path)
         return super().get(request, *args, **kwargs)
 
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if getattr(self.filterset, "found", None) is not None:
+            # Counted with the filters' options, in the same statement.
+            paginator.count = self.filterset.found
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if hasattr(self.filterset, "show_counts"):

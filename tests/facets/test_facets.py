@@ -8,6 +8,8 @@ from html import unescape
 import pytest
 from django import forms
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -70,6 +72,7 @@ def catalogue():
     kinds = [Publication.Kind.REPORT, Publication.Kind.HANDBOOK, Publication.Kind.GUIDELINES]
     for number in range(24):
         publication = PublicationFactory(
+            title=f"{rng.choice(['Child', 'Guardian', 'Family'])} report {number}",
             kind=rng.choice(kinds),
             project=rng.choice([*projects, None]),
             published_on=datetime.date(rng.choice([2016, 2019, 2023]), 5, 1),
@@ -97,6 +100,7 @@ def catalogue():
             "project": [project.slug for project in projects] + ["FAMILY"],
             "topic": [topic.slug for topic in topics],
             "year": ["2016", "2019", "2020"],
+            "q": ["child", "guardian or family", "-family"],
         },
         MEETINGS: {
             "when": ["upcoming", "past"],
@@ -134,6 +138,8 @@ def test_every_count_shown_is_what_choosing_the_option_gives(client, catalogue, 
         assert not response.context["object_list"]
         return
     total, html = response.context["page_obj"].paginator.count, response.content.decode()
+    # The number of results is read with the counts: it is what the list's own query gives.
+    assert total == response.context["filter"].qs.count()
     # What each filter resolved to: a project typed by its acronym is chosen by its slug.
     chosen = {
         name: getattr(value, "slug", None) or getattr(value, "code", None) or value
@@ -360,6 +366,28 @@ def test_the_language_filter_offers_languages_with_editions_by_their_own_names(c
 
 
 # -- A fixed number of queries, facets included ---------------------------------------------
+
+
+def test_a_searched_list_finds_its_results_once_for_their_number_and_every_count(client):
+    """A search for a word in nearly every row matched every row once for the number of
+    results and once more for each filter's counts: now once for all of them, in one
+    statement. The page's keys, and its rows by those keys, are the other two."""
+    topic = TopicFactory()
+    for number in range(3):
+        publication = PublicationFactory(title=f"Child report {number}", topics=[topic])
+        EditionFactory(publication=publication, language=Language.FI)
+    PublicationFactory(title="Family report")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(PUBLICATIONS, {"q": "child"})
+
+    searching = [query["sql"] for query in captured if "child" in query["sql"].lower()]
+    assert len(searching) == 3, searching
+    assert searching[0].count("child") == searching[1].count("child")
+    assert response.context["page_obj"].paginator.count == 3
+    html = response.content.decode()
+    assert shown_options(html, "topic") == {topic.slug: 3}
+    assert shown_options(html, "language") == {"fi": 3}
 
 
 @pytest.mark.parametrize("rows", [5, 50])
