@@ -214,7 +214,7 @@ def measure(client, path, repeat):
         re.sub(r"^DECLARE .*? CURSOR (WITH(OUT)? HOLD )?FOR ", "", query["sql"])
         for query in captured.captured_queries
     ]
-    raw = {sql: raw_time(sql, repeat) for sql in reads if sql.startswith("SELECT")}
+    raw = {sql: raw_time(sql, repeat) for sql in reads if sql.startswith(("SELECT", "WITH"))}
     main = max(raw, key=raw.get)
     centiles = percentiles(times)
     return {
