@@ -55,6 +55,23 @@ The counts' SQL dominates the publication lists (55 to 59 ms of the unfiltered l
 without them; 128 to 188 ms of the searched list's, 40 to 60 without), so their ratios
 follow the machine's load; the unfiltered list's page is the one the page cache serves
 (ADR 0004).
+
+With the counts and the number of results read in one statement, and a narrowed list's rows
+found once for all of them (ADR 0014; 2026-11-25, ``--repeat 20``, two runs on one machine,
+load average 0.5 to 0.8), p50 ms off and on, and their ratio; before the change, on the same
+machine, ``?q=child`` was 43 and 111 ms, 2.59:
+
+                                              first run              second run
+    /publications/                           21 and  38    1.82    23 and  40    1.71
+    /publications/?q=child                   35 and  66    1.87    40 and  68    1.71
+    /publications/?q=trafficking+guardians   24 and  27    1.13    29 and  30    1.04
+    /publications/?language=fi&topic=...     29 and  44    1.51    32 and  48    1.48
+    /publications/?project=<a project>       33 and  31    0.93    35 and  32    0.92
+    /meetings/                               16 and  19    1.18    16 and  22    1.32
+    /projects/                               14 and  16    1.14    15 and  17    1.18
+
+A page with counts now runs fewer queries than without them (5 to 8): the paginator's count
+is in the statement.
 """
 
 import sys
