@@ -116,7 +116,8 @@ class Option(NamedTuple):
 class Facet:
     """How a filter's options are counted: one grouped query over the list's rows with every
     other filter applied and this one removed, the convention of library catalogues, so an
-    option's count is the number of results choosing it gives.
+    option's count is the number of results choosing it gives. A list's facets are read
+    together, in one statement (`count_facets`).
 
     With ``names``, the options are related rows (topics, projects): the paths lead to their
     keys, the rows are counted by key, and ``names`` (``named`` rows: those that may be
@@ -240,15 +241,14 @@ def count_facets(listed, groups):
             cte = CTE(keys, name=f"facet_rows_{number}")
             ctes.append(f"{cte.name} AS MATERIALIZED ({sql})")
             ctes_params += keys_params
-            rows = cte.join(listed.all(), pk=cte.col.pk)
-            source, keys_params = cte.name, []
+            counted_rows, source, keys_params = cte.join(listed.all(), pk=cte.col.pk), cte.name, []
         else:
-            source = f"({sql}) found"
+            counted_rows, source = rows, f"({sql}) found"
         if number == 0:
             parts.append(f"SELECT NULL, NULL, NULL, COUNT(*) FROM {source}")
             parts_params += keys_params
         for name, facet in facets.items():
-            sql, counted_params = facet.counted(rows)
+            sql, counted_params = facet.counted(counted_rows)
             parts.append(f"SELECT %s, facet_value, facet_label, facet_count FROM ({sql}) f")
             parts_params += [name, *counted_params]
     counts = {name: {} for _rows, facets, _find_once in groups for name in facets}
