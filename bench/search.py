@@ -58,6 +58,18 @@ The vectors in a table of their own did not change "child" (40.0/50.1): see ADR 
 Nor did vectors a third smaller (without the descriptions' words as written): the ranked
 query over two copies of the publications, timed in turn, 17.4 against 16.2-16.7 ms p50.
 What "child" costs is about 0.9 us for each of the 23,000 rows it finds.
+
+Those rows lay in a table a third larger than they are: the demo load writes each searched
+row twice (ADR 0012), and 22 of the publications' 74 MB were the room of the first versions.
+bench/scale.py now compacts the database after the load, as a portal whose rows come a few at
+a time keeps it (2026-11-25, quiet machine, load average 0.6 to 1, ``--repeat 20``, p50/p95
+ms). Before, the lowest and highest of four runs; after, two runs:
+
+                       query before             query after            page after
+    child              29.7/31.8 to 32.4/32.9   20.6/21.2, 27.4/28.2   39.2/45.8, 44.5/46.6
+    trafficking guar.   5.1/6.7  to  5.9/7.0     4.5/4.7,   4.5/5.6    19.3/21.1, 19.5/19.8
+    "best interests"    1.4/1.5  to  1.5/1.6     1.3/1.4,   1.3/1.4    10.3/20.5, 10.6/12.1
+    Barnah              3.1/3.7  to  4.7/5.8     2.9/3.0,   3.0/3.1    18.0/20.8, 18.1/19.9
 """
 
 import sys
