@@ -264,7 +264,7 @@ def start(description, *options):
     later inserts would fill: 22 of the publications' 74 MB at scale 100. A portal whose
     rows come a few at a time reuses such room as it goes, so the compacted table is the
     one it has. Every search reading most publications ("child") reads those pages too:
-    30-32 ms p50 for the search query before compacting, 24-26 after (bench/search.py)."""
+    29.7-32.4 ms p50 for the search query before compacting, 20.6-27.4 after (bench/search.py)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=20)
