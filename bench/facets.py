@@ -72,6 +72,20 @@ machine, ``?q=child`` was 43 and 111 ms, 2.59:
 
 A page with counts now runs fewer queries than without them (5 to 8): the paginator's count
 is in the statement.
+
+Then with the facets counting from the CTE's own columns rather than joining the list's table
+back to its keys, on the database compacted after the load (bench/scale.py; the same day, two
+runs, load average 0.6 to 1):
+
+                                              first run              second run
+    /publications/                           21 and  36    1.76    21 and  38    1.82
+    /publications/?q=child                   33 and  55    1.70    34 and  56    1.66
+    /publications/?q=trafficking+guardians   33 and  27    0.80    25 and  23    0.89
+    /publications/?language=fi&topic=...     35 and  39    1.10    30 and  34    1.14
+    /publications/?project=<a project>       34 and  29    0.86    31 and  29    0.95
+    /meetings/                               15 and  19    1.25    15 and  20    1.27
+    /meetings/?when=past&kind=seminar        19 and  21    1.12    19 and  21    1.12
+    /projects/                               14 and  16    1.13    14 and  16    1.16
 """
 
 import sys
