@@ -227,7 +227,7 @@ def facet_columns(rows):
     fields = [
         field.attname
         for field in rows.model._meta.concrete_fields
-        if field.choices or not isinstance(field, (CharField, TextField))
+        if field.primary_key or field.choices or not isinstance(field, (CharField, TextField))
     ]
     annotations = [
         name
@@ -253,9 +253,9 @@ def count_facets(groups):
     ctes, ctes_params, parts, parts_params = [], [], [], []
     for number, (rows, facets, find_once) in enumerate(groups):
         if find_once:
-            found = rows.order_by().values(*facet_columns(rows))
-            sql, found_params = found.query.sql_with_params()
-            cte = CTE(found, name=f"facet_rows_{number}")
+            copied = rows.order_by().values(*facet_columns(rows))
+            sql, found_params = copied.query.sql_with_params()
+            cte = CTE(copied, name=f"facet_rows_{number}")
             ctes.append(f"{cte.name} AS MATERIALIZED ({sql})")
             ctes_params += found_params
             counted_rows, source, found_params = cte.queryset(), cte.name, []
