@@ -217,7 +217,7 @@ class Facet:
 
 
 class FacetCounts(NamedTuple):
-    found: int  # how many rows the first group has: a list's results
+    found: int  # the number of results
     counts: dict  # {name: {value: (label, count)}}
 
 
@@ -237,44 +237,44 @@ def facet_columns(rows):
     return [*fields, *annotations]
 
 
-def count_facets(groups):
-    """The counts of the facets of `groups` and the number of rows of the first, in one
-    statement.
+def count_facets(results, facets, alone=(), find_once=False):
+    """The number of `results` (a list's rows, every filter applied), the counts of
+    `facets` among them, and those of each facet of `alone`, (name, facet, rows), among its
+    own rows: all in one statement.
 
-    Each group, (rows, {name: Facet}, find_once), is rows of a list and the facets that count
-    them. With `find_once`, the database finds the rows once, into a materialised CTE of
-    their `facet_columns` that each facet counts from, rather than once for each facet: a
-    search for a word in nearly every row ("child") matches 19,000 rows' vectors, 12 ms,
-    four times over. (Joined back to the list's table by key, the facets took a fifth
-    longer; restricted to its keys by `pk IN (...)`, PostgreSQL looked each up in the index,
-    twice as slow as matching four times.) Rows that an index alone finds (every published
-    row) are counted where they lie: copying them would cost more than it saves.
+    With `find_once`, the database finds the results once, into a materialised CTE of their
+    `facet_columns` that each facet counts from, rather than once for each facet: a search
+    for a word in nearly every row ("child") matches 19,000 rows' vectors, 12 ms, four times
+    over. (Joined back to the list's table by key, the facets took a fifth longer;
+    restricted to its keys by `pk IN (...)`, PostgreSQL looked each up in the index, twice
+    as slow as matching four times.) Rows that an index alone finds (every published row)
+    are counted where they lie: copying them would cost more than it saves. A facet of
+    `alone` counts its rows where they lie too, being their only reader.
     """
-    ctes, ctes_params, parts, parts_params = [], [], [], []
-    for number, (rows, facets, find_once) in enumerate(groups):
-        if find_once:
-            copied = rows.order_by().values(*facet_columns(rows))
-            sql, found_params = copied.query.sql_with_params()
-            cte = CTE(copied, name=f"facet_rows_{number}")
-            ctes.append(f"{cte.name} AS MATERIALIZED ({sql})")
-            ctes_params += found_params
-            counted_rows, source, found_params = cte.queryset(), cte.name, []
-        else:
-            sql, found_params = rows.order_by().values("pk").query.sql_with_params()
-            counted_rows, source = rows, f"({sql}) found"
-        if number == 0:
-            parts.append(f"SELECT NULL, NULL, NULL, COUNT(*) FROM {source}")
-            parts_params += found_params
-        for name, facet in facets.items():
-            sql, counted_params = facet.counted(counted_rows)
-            parts.append(f"SELECT %s, facet_value, facet_label, facet_count FROM ({sql}) f")
-            parts_params += [name, *counted_params]
-    counts = {name: {} for _rows, facets, _find_once in groups for name in facets}
-    with_ctes = f"WITH {', '.join(ctes)} " if ctes else ""
-    with connections[groups[0][0].db].cursor() as cursor:
+    results = results.order_by()
+    if find_once:
+        copied = results.values(*facet_columns(results))
+        cte = CTE(copied, name="facet_results")
+        sql, params = copied.query.sql_with_params()
+        with_ctes, ctes_params = f"WITH {cte.name} AS MATERIALIZED ({sql}) ", params
+        parts, parts_params = [f"SELECT NULL, NULL, NULL, COUNT(*) FROM {cte.name}"], []
+        counted = cte.queryset()
+    else:
+        sql, params = results.values("pk").query.sql_with_params()
+        with_ctes, ctes_params = "", []
+        parts = [f"SELECT NULL, NULL, NULL, COUNT(*) FROM ({sql}) found"]
+        parts_params = list(params)
+        counted = results
+    readers = [(name, facet, counted) for name, facet in facets.items()] + list(alone)
+    for name, facet, rows in readers:
+        sql, params = facet.counted(rows)
+        parts.append(f"SELECT %s, facet_value, facet_label, facet_count FROM ({sql}) f")
+        parts_params += [name, *params]
+    counts = {name: {} for name, _facet, _rows in readers}
+    with connections[results.db].cursor() as cursor:
         cursor.execute(f"{with_ctes}{' UNION ALL '.join(parts)}", [*ctes_params, *parts_params])
-        (_name, _value, _label, found), *counted = cursor.fetchall()
-    for name, value, label, count in counted:
+        (_name, _value, _label, found), *read = cursor.fetchall()
+    for name, value, label, count in read:
         counts[name][value] = (label, count)
     return FacetCounts(found, counts)
 
@@ -504,23 +504,33 @@ class FacetFilterSet(ListFilterSet):
         }
 
     @cached_property
+    def list_facets(self):
+        """This request's facets (`get_facets`): what counts as upcoming depends on the day."""
+        return self.get_facets()
+
+    @cached_property
     def facet_counts(self):
         """The results' number and every facet's counts (`count_facets`), or None while a
         filter value is invalid (no results then)."""
         if self.is_bound and not self.is_valid():
             return None
-        facets = self.get_facets()
-        # A facet whose own filter is not applied counts the results, as the paginator does:
-        # rows that a filter narrows are found once for all of them. A facet of a filter
-        # applied counts, alone, the rows without its own filter.
-        shared = {name: facet for name, facet in facets.items() if name not in self.applied}
-        groups = [(self.rows_without(None), shared, bool(self.applied and shared))]
-        groups += [
-            (self.rows_without(name), {name: facet}, False)
-            for name, facet in facets.items()
+        # A facet whose own filter is not applied counts the results, as the paginator does;
+        # one whose filter is applied counts, alone, the rows without its own filter.
+        shared = {
+            name: facet for name, facet in self.list_facets.items() if name not in self.applied
+        }
+        alone = [
+            (name, facet, self.rows_without(name))
+            for name, facet in self.list_facets.items()
             if name in self.applied
         ]
-        return count_facets(groups)
+        return count_facets(
+            self.rows_without(None),
+            shared,
+            alone,
+            # Found once when a filter narrows them and a facet reads them too.
+            find_once=bool(self.applied and shared),
+        )
 
     @property
     def found(self):
@@ -534,7 +544,7 @@ class FacetFilterSet(ListFilterSet):
         if self.facet_counts is None:
             return {}
         options = {}
-        for name, facet in self.get_facets().items():
+        for name, facet in self.list_facets.items():
             chosen = self.applied.get(name)
             selected = getattr(
                 chosen, self.filters[name].extra.get("to_field_name", "slug"), chosen
