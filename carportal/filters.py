@@ -448,6 +448,15 @@ class ListFilterSet(django_filters.FilterSet):
     def cleaned_values(self):
         return self.form.cleaned_data if self.is_bound and self.is_valid() else {}
 
+    @cached_property
+    def applied(self):
+        """{name: value} of the filters in use."""
+        return {
+            name: value
+            for name, value in self.cleaned_values().items()
+            if value not in django_filters.constants.EMPTY_VALUES
+        }
+
     def option_labels(self, name):
         """{value as a link carries it: label} of filter `name`'s fixed choices. A related
         row names itself, and a typed value (a year, a search) is shown as typed."""
@@ -459,9 +468,7 @@ class ListFilterSet(django_filters.FilterSet):
     def active_filters(self, request):
         """What is applied, each with a link to the same list without it."""
         active = []
-        for name, value in self.cleaned_values().items():
-            if value in django_filters.constants.EMPTY_VALUES:
-                continue
+        for name, value in self.applied.items():
             raw = self.form.data.get(name, "")
             shown = self.option_labels(name).get(
                 getattr(value, "slug", None) or getattr(value, "code", None) or raw, str(value)
@@ -487,21 +494,12 @@ class FacetFilterSet(ListFilterSet):
         return self.facets
 
     def rows_without(self, name):
-        """The list's rows with every filter applied but `name` (with None, all of them)."""
+        """The list's rows with every filter applied but `name`."""
         rows = self.queryset.all()
         for other, value in self.cleaned_values().items():
             if other != name:
                 rows = self.filters[other].filter(rows, value)
         return rows
-
-    @cached_property
-    def applied(self):
-        """{name: value} of the filters in use."""
-        return {
-            name: value
-            for name, value in self.cleaned_values().items()
-            if value not in django_filters.constants.EMPTY_VALUES
-        }
 
     @cached_property
     def list_facets(self):
@@ -525,7 +523,7 @@ class FacetFilterSet(ListFilterSet):
             if name in self.applied
         ]
         return count_facets(
-            self.rows_without(None),
+            self.qs,
             shared,
             alone,
             # Found once when a filter narrows them and a facet reads them too.
